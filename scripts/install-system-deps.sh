@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the system packages the full test suite needs (Debian 12): PostgreSQL 15 (when the machine
+# lacks it), redis-server, nginx, chromium and docker-compose (v1, to validate compose files offline).
+# Needs root (or sudo). Safe to re-run: it installs only what is missing.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+pg_ok() { have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+
+pg_ok || need+=(postgresql-15)
+have redis-server || need+=(redis-server)
+have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx)
+have chromium || need+=(chromium)
+compose=()
+have docker-compose || compose+=(docker-compose)
+
+if [ ${#need[@]} -eq 0 ] && [ ${#compose[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if have sudo; then SUDO="sudo"; else
+    echo "missing packages: ${need[*]} ${compose[*]} (run this script as root to install them)" >&2
+    exit 1
+  fi
+fi
+echo "installing: ${need[*]} ${compose[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+[ ${#need[@]} -eq 0 ] || $SUDO apt-get install -y -qq "${need[@]}"
+# docker-compose v1 only validates compose files here; its recommends would pull in a Docker engine.
+[ ${#compose[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${compose[@]}"
+# apt may start services; the tests start their own on free ports.
+for svc in redis-server nginx postgresql; do
+  $SUDO systemctl stop "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done

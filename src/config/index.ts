@@ -1,0 +1,172 @@
+// Env is parsed once, in the entry, through parseConfig. Nothing else reads process.env.
+import { resolve } from 'node:path';
+import { ENV_KEYS, envSchema, type RawEnv } from './env.ts';
+import { findProductionProblem } from './guards.ts';
+import { normalisePostgresUrl } from './urls.ts';
+
+export { ENV_KEYS } from './env.ts';
+
+export type AppEnv = RawEnv['APP_ENV'];
+
+export interface Config {
+  appEnv: AppEnv;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  projectName: string;
+  apiPrefix: string;
+  dataDir: string;
+  db: {
+    mode: 'embedded' | 'local_ssh' | 'aws_internal';
+    /** Unset means: use embedded PGlite under dataDir (local and test only). */
+    appUrl: string | undefined;
+    legacyUrl: string | undefined;
+    poolMax: number;
+    legacyPoolMax: number;
+    migrateOnStart: boolean;
+  };
+  redisUrl: string | undefined;
+  startup: { withoutPostgres: boolean; withoutRedis: boolean };
+  health: { postgresTimeoutMs: number; redisTimeoutMs: number };
+  shutdownTimeoutMs: number;
+  files: { baseDir: string; maxFileSize: number; allowedTypes: string[] };
+  auth: {
+    adminUsername: string;
+    adminPassword: string;
+    jwtSecret: string;
+    jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
+    accessTokenMinutes: number;
+  };
+  http: { corsOrigins: string[]; secureCookies: boolean; httpsOnly: boolean };
+  log: { level: RawEnv['LOG_LEVEL']; pretty: boolean };
+}
+
+/** A configuration the process must refuse. The message is one line and never holds a secret value. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ParsedConfig {
+  config: Config;
+  /** Lines worth a warning at start (for example an asyncpg URL that was normalised). */
+  warnings: string[];
+}
+
+export interface ParseOptions {
+  /** Whether stdout is a terminal a person is watching (pretty logs by default then). */
+  interactive?: boolean;
+}
+
+export function parseConfig(
+  source: Record<string, string | undefined>,
+  options: ParseOptions = {},
+): ParsedConfig {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of ENV_KEYS) picked[key] = source[key];
+
+  const result = envSchema.safeParse(picked);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue.message);
+  }
+  const env = result.data;
+  const warnings: string[] = [];
+
+  const appUrl = normaliseDbUrl('DB_APP_URL', env.DB_APP_URL, warnings);
+  const legacyUrl = normaliseDbUrl('DB_LEGACY_URL', env.DB_LEGACY_URL, warnings);
+  const isProduction = env.APP_ENV === 'production' || env.APP_ENV === 'aws';
+
+  const config: Config = {
+    appEnv: env.APP_ENV,
+    isProduction,
+    port: env.PORT,
+    host: env.HOST,
+    projectName: env.PROJECT_NAME,
+    apiPrefix: env.API_V1_STR,
+    dataDir: resolve(env.DATA_DIR),
+    db: {
+      mode: env.DB_MODE ?? (appUrl ? 'local_ssh' : 'embedded'),
+      appUrl,
+      legacyUrl,
+      poolMax: env.DB_POOL_MAX,
+      legacyPoolMax: env.DB_LEGACY_POOL_MAX,
+      migrateOnStart: env.MIGRATE_ON_START ?? !isProduction,
+    },
+    redisUrl: env.REDIS_URL,
+    startup: { withoutPostgres: env.STARTUP_WITHOUT_POSTGRES, withoutRedis: env.STARTUP_WITHOUT_REDIS },
+    health: {
+      postgresTimeoutMs: env.HEALTH_POSTGRES_TIMEOUT_MS,
+      redisTimeoutMs: env.HEALTH_REDIS_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    files: {
+      baseDir: resolve(env.FILES_BASE_DIR ?? `${env.DATA_DIR}/files`),
+      maxFileSize: env.MAX_FILE_SIZE,
+      allowedTypes: env.ALLOWED_FILE_TYPES,
+    },
+    auth: {
+      adminUsername: env.ADMIN_USERNAME,
+      adminPassword: env.ADMIN_PASSWORD,
+      jwtSecret: env.JWT_SECRET_KEY,
+      jwtAlgorithm: env.JWT_ALGORITHM,
+      accessTokenMinutes: env.JWT_ACCESS_TOKEN_EXPIRE_MINUTES,
+    },
+    http: {
+      corsOrigins: env.CORS_ORIGINS,
+      secureCookies: env.SECURE_COOKIES ?? env.HTTPS_ONLY,
+      httpsOnly: env.HTTPS_ONLY,
+    },
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_PRETTY ?? (!isProduction && options.interactive === true),
+    },
+  };
+
+  const corsProblem = findCorsProblem(config.http.corsOrigins, isProduction);
+  if (corsProblem) throw new ConfigError('CORS_ORIGINS', corsProblem);
+
+  if (isProduction) {
+    const problem = findProductionProblem(env, config);
+    if (problem) throw new ConfigError(problem.variable, problem.reason);
+  }
+  return { config, warnings };
+}
+
+function normaliseDbUrl(variable: string, value: string | undefined, warnings: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const normalised = normalisePostgresUrl(value);
+  if (!normalised.ok) throw new ConfigError(variable, normalised.reason);
+  if (normalised.rewrittenScheme) {
+    warnings.push(
+      `${variable}: the ${normalised.rewrittenScheme}:// scheme is read as postgresql:// (postgres.js needs no driver suffix)`,
+    );
+  }
+  return normalised.url;
+}
+
+/** CORS is an allowlist of exact origins (seed 003: no regex). */
+function findCorsProblem(origins: string[], isProduction: boolean): string | undefined {
+  for (const origin of origins) {
+    if (origin === '*') {
+      if (isProduction) return 'a wildcard origin is refused in production; list the exact origins';
+      continue;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      return `"${origin}" is not an origin like https://example.com`;
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      return `"${origin}" is not an origin like https://example.com (scheme, host and optional port only)`;
+    }
+  }
+  return undefined;
+}

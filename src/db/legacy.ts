@@ -1,0 +1,38 @@
+// The guarded handle on the legacy DB: every statement passes the non-delete policy before it is sent.
+import type { Row, SqlClient, SqlExecutor } from './client.ts';
+import { assertLegacyStatementAllowed, loadLegacyGuard } from './legacy-guard.ts';
+
+export interface LegacyDatabase extends SqlExecutor {
+  readonly label: string;
+  readonly kind: SqlClient['kind'];
+  /** Runs fn in one transaction; each statement inside is checked too. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  poolStats(): { max: number; busy: number };
+}
+
+function guarded(executor: SqlExecutor): SqlExecutor {
+  return {
+    query<T extends Row = Row>(text: string, params?: readonly unknown[]) {
+      assertLegacyStatementAllowed(text);
+      return executor.query<T>(text, params);
+    },
+  };
+}
+
+export async function createLegacyDatabase(client: SqlClient): Promise<LegacyDatabase> {
+  await loadLegacyGuard();
+  const checked = guarded(client);
+  return {
+    label: client.label,
+    kind: client.kind,
+    query: checked.query,
+    transaction: (fn) => client.transaction((tx) => fn(guarded(tx))),
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+    poolStats: () => client.poolStats(),
+  };
+}

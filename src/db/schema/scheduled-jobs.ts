@@ -1,0 +1,62 @@
+// scheduled_jobs: the seed's columns plus what the scheduler engine needs.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+export const OVERLAP_POLICIES = ['skip', 'allow', 'queue_one'] as const;
+export const MISFIRE_POLICIES = ['skip', 'run_once', 'run_all'] as const;
+
+export const scheduledJobs = pgTable(
+  'scheduled_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: varchar('name', { length: 120 }).notNull().unique('scheduled_jobs_name_key'),
+    description: text('description').notNull().default(''),
+    func: varchar('func', { length: 200 }).notNull(),
+    cron: varchar('cron', { length: 64 }).notNull(),
+    timezone: varchar('timezone', { length: 64 }).notNull().default('UTC'),
+    args: jsonb('args').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    kwargs: jsonb('kwargs').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    enabled: boolean('enabled').notNull().default(true),
+    timeoutSeconds: integer('timeout_seconds').notNull().default(300),
+    maxRetries: integer('max_retries').notNull().default(0),
+    retryBackoffSeconds: integer('retry_backoff_seconds').notNull().default(30),
+    overlapPolicy: varchar('overlap_policy', { length: 16, enum: OVERLAP_POLICIES })
+      .notNull()
+      .default('skip'),
+    misfirePolicy: varchar('misfire_policy', { length: 16, enum: MISFIRE_POLICIES })
+      .notNull()
+      .default('run_once'),
+    misfireGraceSeconds: integer('misfire_grace_seconds').notNull().default(60),
+    misfireMaxCatchup: integer('misfire_max_catchup').notNull().default(10),
+    lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true }),
+    status: varchar('status', { length: 32 }).notNull().default('idle'),
+    version: integer('version').notNull().default(1),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdBy: varchar('created_by', { length: 120 }),
+    updatedBy: varchar('updated_by', { length: 120 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('scheduled_jobs_enabled_idx').on(table.enabled).where(sql`${table.archivedAt} is null`),
+    index('scheduled_jobs_func_idx').on(table.func),
+    index('scheduled_jobs_updated_at_idx').on(table.updatedAt),
+    check('scheduled_jobs_timeout_positive', sql`${table.timeoutSeconds} > 0`),
+    check('scheduled_jobs_retries_range', sql`${table.maxRetries} between 0 and 100`),
+  ],
+);
+
+export type ScheduledJobRow = typeof scheduledJobs.$inferSelect;
+export type NewScheduledJobRow = typeof scheduledJobs.$inferInsert;

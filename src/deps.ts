@@ -1,0 +1,15 @@
+// What the entries build and hand to createApp(): no module opens a connection on import.
+import type { Config } from './config/index.ts';
+import type { Databases } from './db/index.ts';
+import type { KeyValueStore } from './kv/index.ts';
+import type { Logger } from './observability/logger.ts';
+
+export interface AppDependencies {
+  config: Config;
+  db: Databases;
+  kv: KeyValueStore;
+  logger: Logger;
+  /** Identifies this origin process in run rows and logs. */
+  replicaId: string;
+  startedAt: Date;
+}

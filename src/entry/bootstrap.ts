@@ -1,0 +1,67 @@
+// Builds the origin's dependencies from the environment: config → logger → databases → kv.
+// Shared by the Node entry, the Deno entry and the migrate command.
+import { hostname } from 'node:os';
+import { type Config, ConfigError, parseConfig } from '../config/index.ts';
+import { createDatabases, DatabaseStartupError } from '../db/index.ts';
+import { migrateAppDatabase } from '../db/migrate.ts';
+import type { AppDependencies } from '../deps.ts';
+import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { maskSecretsInText } from '../observability/redact.ts';
+
+/** A reason to refuse to start: printed as one line, then the process exits non-zero. */
+export class StartupRefused extends Error {}
+
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  interactive: boolean,
+): { config: Config; logger: Logger } {
+  try {
+    const { config, warnings } = parseConfig(env, { interactive });
+    const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
+    for (const warning of warnings) logger.warn(warning);
+    return { config, logger };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartupRefused(`config error: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function buildDependencies(config: Config, logger: Logger): Promise<AppDependencies> {
+  let db: Awaited<ReturnType<typeof createDatabases>>;
+  try {
+    db = await createDatabases(config, logger);
+  } catch (error) {
+    if (error instanceof DatabaseStartupError) throw new StartupRefused(`startup error: ${error.message}`);
+    throw error;
+  }
+  if (config.db.migrateOnStart) {
+    try {
+      await migrateAppDatabase(db.app, { logger });
+    } catch (error) {
+      if (!config.startup.withoutPostgres) {
+        await db.close();
+        throw new StartupRefused(
+          `startup error: DB_APP_URL: migration failed: ${maskSecretsInText((error as Error).message)}`,
+        );
+      }
+      logger.warn({ err: error }, 'migration failed; starting anyway (STARTUP_WITHOUT_POSTGRES=true)');
+    }
+  }
+  let kv: Awaited<ReturnType<typeof createKeyValueStore>>;
+  try {
+    kv = await createKeyValueStore(config, logger);
+  } catch (error) {
+    await db.close();
+    if (error instanceof RedisStartupError) throw new StartupRefused(`startup error: ${error.message}`);
+    throw error;
+  }
+  return {
+    config,
+    db,
+    kv,
+    logger,
+    replicaId: `${hostname()}-${process.pid}`,
+    startedAt: new Date(),
+  };
+}

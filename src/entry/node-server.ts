@@ -1,0 +1,83 @@
+// Serves a fetch handler on Node and shuts down gracefully: stop accepting, drain in-flight requests,
+// run the closers (scheduler, pools), then resolve. Past the timeout, open connections are cut.
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Logger } from '../observability/logger.ts';
+
+export interface NodeServerOptions {
+  fetch: (request: Request) => Response | Promise<Response>;
+  port: number;
+  host: string;
+  shutdownTimeoutMs: number;
+  logger: Logger;
+  /** Run in order after the server stopped accepting and drained (or timed out). */
+  closers?: { name: string; close: () => Promise<void> }[];
+}
+
+export interface RunningServer {
+  server: ServerType;
+  port: number;
+  /** Resolves once everything is closed; `drained` is false when the timeout cut requests short. */
+  shutdown(reason: string): Promise<{ drained: boolean }>;
+}
+
+export function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
+  const { logger } = options;
+  let draining = false;
+  let inFlight = 0;
+
+  return new Promise((resolveStart, rejectStart) => {
+    const server = serve(
+      { fetch: options.fetch, port: options.port, hostname: options.host },
+      (info: AddressInfo) => {
+        logger.info({ host: info.address, port: info.port }, 'origin listening');
+        resolveStart({ server, port: info.port, shutdown });
+      },
+    );
+    server.once('error', rejectStart);
+    server.on('request', (_req, res) => {
+      inFlight++;
+      // Once draining, tell keep-alive clients to reconnect elsewhere.
+      if (draining) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        inFlight--;
+      });
+    });
+
+    let shuttingDown: Promise<{ drained: boolean }> | undefined;
+    function shutdown(reason: string) {
+      shuttingDown ??= (async () => {
+        draining = true;
+        logger.info(
+          { reason, in_flight: inFlight, timeout_ms: options.shutdownTimeoutMs },
+          'shutting down: draining',
+        );
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const idleSweep = setInterval(() => {
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        }, 50);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), options.shutdownTimeoutMs);
+        });
+        const outcome = await Promise.race([closed.then(() => 'closed' as const), timedOut]);
+        clearInterval(idleSweep);
+        clearTimeout(timer);
+        if (outcome === 'timeout') {
+          logger.warn({ in_flight: inFlight }, 'shutdown timeout reached: closing the remaining connections');
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }
+        for (const closer of options.closers ?? []) {
+          try {
+            await closer.close();
+          } catch (error) {
+            logger.error({ err: error, closer: closer.name }, 'error while closing');
+          }
+        }
+        logger.info({ drained: outcome === 'closed' }, 'shutdown complete');
+        return { drained: outcome === 'closed' };
+      })();
+      return shuttingDown;
+    }
+  });
+}

@@ -1,0 +1,33 @@
+// One log line per request: method, route template, status, duration and trace_id.
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { Logger } from '../observability/logger.ts';
+import type { AppBindings } from './types.ts';
+
+export function requestLogger(logger: Logger): MiddlewareHandler<AppBindings> {
+  return async (c, next) => {
+    const started = performance.now();
+    const traceId = c.get('requestId');
+    c.set('logger', logger.child({ trace_id: traceId }));
+    await next();
+    const status = c.res.status;
+    // The envelope carries the id; make sure the header does too on responses built by hand.
+    if (!c.res.headers.has('X-Request-Id')) {
+      try {
+        c.res.headers.set('X-Request-Id', traceId);
+      } catch {
+        // Immutable headers (a proxied response): leave them.
+      }
+    }
+    const line = {
+      method: c.req.method,
+      route: routePath(c, -1),
+      path: c.req.path,
+      status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      trace_id: traceId,
+    };
+    if (status >= 500) logger.error(line, 'request');
+    else logger.info(line, 'request');
+  };
+}

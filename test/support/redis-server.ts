@@ -1,0 +1,88 @@
+// Starts a throwaway redis-server from the machine's binary.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBinary } from './binaries.ts';
+import { freePort } from './ports.ts';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  dir: string;
+  /** Kills the server (SIGKILL) to simulate a crash; start() brings it back on the same port. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function findRedisBinary(): string | undefined {
+  return findBinary('redis-server', ['/usr/bin', '/usr/local/bin']);
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const binary = findRedisBinary();
+  if (!binary) throw new Error('redis-server not found');
+  const dir = mkdtempSync(join(tmpdir(), 'app-server-redis-'));
+  const port = await freePort();
+  const pidFile = join(dir, 'redis.pid');
+  const start = async () => {
+    execFileSync(binary, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      pidFile,
+      '--save',
+      '',
+      '--logfile',
+      join(dir, 'redis.log'),
+    ]);
+    for (let i = 0; i < 100; i++) {
+      try {
+        execFileSync(findBinary('redis-cli', ['/usr/bin']) ?? 'redis-cli', ['-p', String(port), 'ping'], {
+          stdio: 'pipe',
+        });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error('redis-server did not answer');
+  };
+  const kill = async () => {
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 20));
+      } catch {
+        break;
+      }
+    }
+    rmSync(pidFile, { force: true });
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    port,
+    dir,
+    kill,
+    start,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
