@@ -45,7 +45,9 @@ describe.skipIf(!realPostgresUrl())('app DB migrations on real PostgreSQL', () =
     expect(await tablesOf(clients[0]!)).toEqual(
       expect.arrayContaining(['scheduled_jobs', 'job_runs', 'audit_log', MIGRATIONS_TABLE]),
     );
-    const recorded = await clients[0]!.query<{ n: number }>(`select count(*)::int as n from ${MIGRATIONS_TABLE}`);
+    const recorded = await clients[0]!.query<{ n: number }>(
+      `select count(*)::int as n from ${MIGRATIONS_TABLE}`,
+    );
     expect(recorded[0]!.n).toBe(total);
   });
 });
