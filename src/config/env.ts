@@ -41,9 +41,9 @@ const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string(
 const stringList = (fallback: string[]) =>
   z.preprocess(
     (v) => {
-      if (v === undefined || v === '') return undefined;
-      if (typeof v !== 'string') return v;
-      const s = v.trim();
+      const s = stripInlineComment(v);
+      if (s === undefined || s === '') return undefined;
+      if (typeof s !== 'string') return s;
       if (s.startsWith('[')) {
         try {
           return JSON.parse(s);
@@ -105,7 +105,10 @@ export const envSchema = z.object({
 
   LOG_LEVEL: z
     .preprocess(
-      (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
+      (v) => {
+        const s = stripInlineComment(v);
+        return typeof s === 'string' && s !== '' ? s.toLowerCase() : undefined;
+      },
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     )
     .default('info'),

@@ -33,7 +33,8 @@ export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 export function findProductionProblem(env: RawEnv, config: Config): ConfigProblem | undefined {
-  if (config.db.mode === 'embedded') {
+  // An explicit DB_MODE=embedded is named as such; a missing URL is named by the URL's variable.
+  if (env.DB_MODE === 'embedded') {
     return {
       variable: 'DB_MODE',
       reason: 'the embedded database is for local use only; production needs PostgreSQL',

@@ -1,0 +1,50 @@
+// The origin process refuses an unsafe production configuration: non-zero exit, one line naming the
+// variable, and the secret nowhere in its output.
+import { afterEach, describe, expect, it } from 'vitest';
+import { killStrayOrigins, runOriginToExit } from '../support/origin-process.ts';
+
+afterEach(killStrayOrigins);
+
+const STRONG = {
+  ADMIN_PASSWORD: 'Adm1n-Passw0rd-strong',
+  JWT_SECRET_KEY: 'jwt-9f8e7d6c5b4a39281706f5e4d3c2b1a0-strong',
+  REDIS_URL: 'redis://redis.internal:6379/0',
+};
+
+describe('origin process: production refusals', () => {
+  it('exits non-zero naming DB_APP_URL for a loopback URL, never echoing its password', async () => {
+    const result = await runOriginToExit({
+      APP_ENV: 'production',
+      DB_APP_URL: 'postgres://u:secretpw@127.0.0.1/db',
+    });
+    expect(result.code).not.toBe(0);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(/DB_APP_URL/);
+    expect(output).toMatch(/loopback/);
+    expect(output).not.toContain('secretpw');
+  });
+
+  it('exits non-zero naming DB_APP_URL when it is missing', async () => {
+    const result = await runOriginToExit({ APP_ENV: 'production', ...STRONG });
+    expect(result.code).not.toBe(0);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(/^config error: DB_APP_URL: is required in production/);
+  });
+
+  it('exits non-zero naming ADMIN_PASSWORD for a weak password, never echoing it', async () => {
+    const result = await runOriginToExit({
+      APP_ENV: 'aws',
+      ...STRONG,
+      DB_APP_URL: 'postgresql+asyncpg://u:secretpw@db.internal:5432/app',
+      ADMIN_PASSWORD: 'hunter2pw',
+    });
+    expect(result.code).not.toBe(0);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(/ADMIN_PASSWORD/);
+    expect(output).not.toContain('hunter2pw');
+    expect(output).not.toContain('secretpw');
+  });
+});
