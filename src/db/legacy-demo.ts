@@ -3,7 +3,8 @@
 // never done against a real legacy server.
 import type { SqlClient } from './client.ts';
 
-const DEMO_SCHEMA = [
+/** The demo tables and rows (exported so tests can build the same schema on a real server). */
+export const LEGACY_DEMO_SCHEMA: readonly string[] = [
   `create table customers (
     id serial primary key,
     name text not null,
@@ -32,7 +33,7 @@ export async function ensureLegacyDemoSchema(client: SqlClient): Promise<boolean
   );
   if (existing[0]?.present) return false;
   await client.transaction(async (tx) => {
-    for (const statement of DEMO_SCHEMA) await tx.query(statement);
+    for (const statement of LEGACY_DEMO_SCHEMA) await tx.query(statement);
   });
   return true;
 }

@@ -14,7 +14,8 @@ export interface LegacyDatabase extends SqlExecutor {
 
 function guarded(executor: SqlExecutor): SqlExecutor {
   return {
-    query<T extends Row = Row>(text: string, params?: readonly unknown[]) {
+    // async: a refusal is a rejected promise like any database error, never a synchronous throw.
+    async query<T extends Row = Row>(text: string, params?: readonly unknown[]) {
       assertLegacyStatementAllowed(text);
       return executor.query<T>(text, params);
     },
