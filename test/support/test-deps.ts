@@ -1,0 +1,62 @@
+// AppDependencies for in-process tests: real databases and stores, a logger that writes to a buffer.
+import { Writable } from 'node:stream';
+import { parseConfig } from '../../src/config/index.ts';
+import { createPgliteClient, type SqlClient } from '../../src/db/client.ts';
+import type { Databases } from '../../src/db/index.ts';
+import { createLegacyDatabase } from '../../src/db/legacy.ts';
+import type { AppDependencies } from '../../src/deps.ts';
+import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+
+/** A pino destination that keeps every line, parsed. */
+export function captureLines() {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) {
+        if (!line) continue;
+        raw.push(line);
+        lines.push(JSON.parse(line));
+      }
+      done();
+    },
+  });
+  return { stream, lines, raw };
+}
+
+export interface TestDepsOptions {
+  env?: Record<string, string>;
+  app?: SqlClient;
+  /** A raw client for the legacy DB (guarded here); null for none. Default: in-memory PGlite. */
+  legacy?: SqlClient | null;
+  kv?: KeyValueStore;
+}
+
+export async function createTestDeps(options: TestDepsOptions = {}) {
+  const { config } = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'debug', ...options.env });
+  const log = captureLines();
+  const logger = createLogger({ level: config.log.level, destination: log.stream });
+  const app = options.app ?? (await createPgliteClient({ dataDir: undefined, label: 'pglite:memory' }));
+  const legacyRaw =
+    options.legacy === null
+      ? undefined
+      : (options.legacy ?? (await createPgliteClient({ dataDir: undefined, label: 'pglite:legacy' })));
+  const legacy = legacyRaw ? await createLegacyDatabase(legacyRaw) : undefined;
+  const db: Databases = {
+    app,
+    legacy,
+    async close() {
+      await Promise.allSettled([app.close(), legacy?.close()]);
+    },
+  };
+  const deps: AppDependencies = {
+    config,
+    db,
+    kv: options.kv ?? createMemoryStore(),
+    logger,
+    replicaId: 'test-replica',
+    startedAt: new Date(),
+  };
+  return { deps, log };
+}
