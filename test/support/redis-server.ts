@@ -12,6 +12,9 @@ export interface RedisServer {
   dir: string;
   /** Kills the server (SIGKILL) to simulate a crash; start() brings it back on the same port. */
   kill(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing until thaw() (a hung Redis). */
+  freeze(): void;
+  thaw(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function startRedis(): Promise<RedisServer> {
     if (!existsSync(pidFile)) return;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     try {
+      process.kill(pid, 'SIGCONT'); // a frozen server must not linger stopped
       process.kill(pid, 'SIGKILL');
     } catch {}
     for (let i = 0; i < 100; i++) {
@@ -79,6 +83,8 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     dir,
     kill,
+    freeze: () => process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGSTOP'),
+    thaw: () => process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGCONT'),
     start,
     async stop() {
       await kill();

@@ -25,10 +25,23 @@ export function captureLines() {
   return { stream, lines, raw };
 }
 
+// One in-memory PGlite pair per test file: starting PGlite takes a second or two on a busy machine.
+let sharedPglite: Promise<{ app: SqlClient; legacy: SqlClient }> | undefined;
+const keepOpen = (client: SqlClient): SqlClient => ({ ...client, close: async () => {} });
+
+function shared() {
+  sharedPglite ??= Promise.all([
+    createPgliteClient({ dataDir: undefined, label: 'pglite:memory' }),
+    createPgliteClient({ dataDir: undefined, label: 'pglite:legacy' }),
+  ]).then(([app, legacy]) => ({ app: keepOpen(app), legacy: keepOpen(legacy) }));
+  return sharedPglite;
+}
+
 export interface TestDepsOptions {
   env?: Record<string, string>;
+  /** Default: the file's shared in-memory PGlite (its close() does nothing). */
   app?: SqlClient;
-  /** A raw client for the legacy DB (guarded here); null for none. Default: in-memory PGlite. */
+  /** A raw client for the legacy DB (guarded here); null for none. Default: the shared PGlite. */
   legacy?: SqlClient | null;
   kv?: KeyValueStore;
 }
@@ -37,11 +50,8 @@ export async function createTestDeps(options: TestDepsOptions = {}) {
   const { config } = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'debug', ...options.env });
   const log = captureLines();
   const logger = createLogger({ level: config.log.level, destination: log.stream });
-  const app = options.app ?? (await createPgliteClient({ dataDir: undefined, label: 'pglite:memory' }));
-  const legacyRaw =
-    options.legacy === null
-      ? undefined
-      : (options.legacy ?? (await createPgliteClient({ dataDir: undefined, label: 'pglite:legacy' })));
+  const app = options.app ?? (await shared()).app;
+  const legacyRaw = options.legacy === null ? undefined : (options.legacy ?? (await shared()).legacy);
   const legacy = legacyRaw ? await createLegacyDatabase(legacyRaw) : undefined;
   const db: Databases = {
     app,
