@@ -1,7 +1,7 @@
 // pino, JSON by default; pretty only when a person runs the origin locally in a terminal.
 import { createRequire } from 'node:module';
 import pino, { type Logger, stdSerializers } from 'pino';
-import { MASK, maskSecretsInText, SECRET_FIELD_NAMES } from './redact.ts';
+import { isSecretFieldName, MASK, maskSecretsInText, SECRET_FIELD_NAMES } from './redact.ts';
 
 export type { Logger } from 'pino';
 
@@ -31,7 +31,11 @@ function serializeError(err: unknown) {
   return serialized;
 }
 
-/** Masks secrets inside string values (a DB URL in a field, say), a few levels deep. */
+/**
+ * Masks secrets a few levels deep: values of secret-named fields (jwt_secret_key, client_secret, ...) wherever
+ * they sit, and credentials inside string values (a DB URL in a field, say). pino's redact paths only reach
+ * the levels they name.
+ */
 function maskStrings(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return maskSecretsInText(value);
   if (
@@ -44,7 +48,10 @@ function maskStrings(value: unknown, depth: number): unknown {
     return value;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = maskStrings(item, depth - 1);
+  for (const [key, item] of Object.entries(value)) {
+    out[key] =
+      isSecretFieldName(key) && item !== null && item !== undefined ? MASK : maskStrings(item, depth - 1);
+  }
   return out;
 }
 
@@ -71,7 +78,7 @@ export function createLogger(options: LoggerOptions): Logger {
         method.apply(this, masked as Parameters<typeof method>);
       },
     },
-    formatters: { log: (object) => maskStrings(object, 3) as Record<string, unknown> },
+    formatters: { log: (object) => maskStrings(object, 6) as Record<string, unknown> },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(transport ? { transport } : {}),
   };

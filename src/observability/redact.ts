@@ -33,3 +33,11 @@ export const SECRET_FIELD_NAMES = [
   'api_key',
   'x-api-key',
 ];
+
+const SECRET_KEY =
+  /(^|[_-])(password|passwd|pwd|secret|token|api[_-]?key|authorization|cookie|credentials?)([_-]|$)/i;
+
+/** Whether a field of this name holds a secret (password, *_secret, access_token, x-api-key, cookie, ...). */
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_FIELD_NAMES.includes(name.toLowerCase()) || SECRET_KEY.test(name);
+}
