@@ -27,6 +27,7 @@ BEGIN
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO app_legacy', current_database());
 END
 $$;
+-- (PostgreSQL 15+ already withholds CREATE on public from PUBLIC; this makes older servers match.)
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM app_legacy;
 GRANT USAGE ON SCHEMA public TO app_legacy;

@@ -1,6 +1,7 @@
 // npm run db:migrate: applies the app DB migrations and exits (safe to run from several replicas at once).
 import { createDatabases } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
+import { maskSecretsInText } from '../observability/redact.ts';
 import { loadConfig, StartupRefused } from './bootstrap.ts';
 
 try {
@@ -14,7 +15,9 @@ try {
   }
 } catch (error) {
   console.error(
-    error instanceof StartupRefused ? error.message : `migration error: ${(error as Error).message}`,
+    error instanceof StartupRefused
+      ? error.message
+      : `migration error: ${maskSecretsInText((error as Error).message)}`,
   );
   process.exit(1);
 }

@@ -1,5 +1,6 @@
 // The origin on Node: parse env → open pools → migrate (local) → serve → shut down on SIGTERM/SIGINT.
 import { createApp } from '../app.ts';
+import { maskSecretsInText } from '../observability/redact.ts';
 import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
 import { startNodeServer } from './node-server.ts';
 
@@ -48,7 +49,10 @@ main().catch((error: unknown) => {
   if (error instanceof StartupRefused) {
     console.error(error.message);
   } else {
-    console.error(`startup error: ${error instanceof Error ? error.message : String(error)}`);
+    // Unexpected failures can carry a connection string; the start line must never show a secret.
+    console.error(
+      `startup error: ${maskSecretsInText(error instanceof Error ? error.message : String(error))}`,
+    );
   }
   process.exit(1);
 });

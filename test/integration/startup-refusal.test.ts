@@ -2,6 +2,7 @@
 // variable, and the secret nowhere in its output.
 import { afterEach, describe, expect, it } from 'vitest';
 import { killStrayOrigins, runOriginToExit } from '../support/origin-process.ts';
+import { freePort } from '../support/ports.ts';
 
 afterEach(killStrayOrigins);
 
@@ -45,6 +46,23 @@ describe('origin process: production refusals', () => {
     expect(output.trim().split('\n')).toHaveLength(1);
     expect(output).toMatch(/ADMIN_PASSWORD/);
     expect(output).not.toContain('hunter2pw');
+    expect(output).not.toContain('secretpw');
+  });
+
+  it('exits non-zero naming DB_APP_URL when the database does not answer, never echoing its password', async () => {
+    const closedPort = await freePort();
+    const result = await runOriginToExit({
+      APP_ENV: 'local',
+      DB_APP_URL: `postgres://u:secretpw@127.0.0.1:${closedPort}/db`,
+      DB_LEGACY_URL: `postgres://u:secretpw@127.0.0.1:${closedPort}/legacy`,
+      LOG_LEVEL: 'silent',
+    });
+    expect(result.code).not.toBe(0);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(
+      /^startup error: DB_APP_URL: cannot connect to postgres:\/\/u:\*\*\*@127\.0\.0\.1/,
+    );
     expect(output).not.toContain('secretpw');
   });
 });
