@@ -11,6 +11,9 @@ import { killStrayOrigins, PROJECT_ROOT, spawnOrigin } from '../support/origin-p
 import { freePort } from '../support/ports.ts';
 
 const run = promisify(execFile);
+// Each start opens two embedded PGlite databases; on a loaded two-core machine that alone can take 10 s+.
+// This is a safety net against a hang, not a performance assertion.
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
 const dirs: string[] = [];
 afterEach(killStrayOrigins);
 afterAll(() => {
@@ -43,80 +46,93 @@ async function startCheckStop(env: Record<string, string>, entry?: string[]) {
 }
 
 describe('the origin process with embedded defaults', () => {
-  it('answers health, exits 0 on SIGTERM, and keeps its data across a restart', async () => {
-    const dataDir = tempDir('app-server-data-');
+  it(
+    'answers health, exits 0 on SIGTERM, and keeps its data across a restart',
+    async () => {
+      const dataDir = tempDir('app-server-data-');
 
-    const first = await startCheckStop({ DATA_DIR: dataDir });
-    expect(first.response.status).toBe(200);
-    expect(first.body.status).toBe('healthy');
-    expect(first.body.components).toMatchObject({
-      app_db: { status: 'healthy' },
-      legacy_db: { status: 'healthy' },
-    });
-    expect(first.code).toBe(0);
-    expect(first.stderr).toBe('');
-    const firstMessages = first.lines.map((line) => line.msg);
-    expect(firstMessages).toContain('app database migrated');
-    expect(firstMessages).toContain(
-      'embedded legacy database created with its demo schema (customers, orders)',
-    );
-    expect(firstMessages).toContain('shutdown complete');
+      const first = await startCheckStop({ DATA_DIR: dataDir });
+      expect(first.response.status).toBe(200);
+      expect(first.body.status).toBe('healthy');
+      expect(first.body.components).toMatchObject({
+        app_db: { status: 'healthy' },
+        legacy_db: { status: 'healthy' },
+      });
+      expect(first.code).toBe(0);
+      expect(first.stderr).toBe('');
+      const firstMessages = first.lines.map((line) => line.msg);
+      expect(firstMessages).toContain('app database migrated');
+      expect(firstMessages).toContain(
+        'embedded legacy database created with its demo schema (customers, orders)',
+      );
+      expect(firstMessages).toContain('shutdown complete');
 
-    // Between runs, write through the embedded files themselves.
-    const app = await createPgliteClient({ dataDir: join(dataDir, 'pglite', 'app'), label: 'between' });
-    await app.query(
-      "insert into audit_log (actor, action, target_type) values ('test', 'survive', 'restart')",
-    );
-    await app.close();
-    const legacy = await createPgliteClient({ dataDir: join(dataDir, 'pglite', 'legacy'), label: 'between' });
-    await legacy.query("insert into customers (name, email) values ('Restart Probe', 'restart@example.com')");
-    await legacy.close();
+      // Between runs, write through the embedded files themselves.
+      const app = await createPgliteClient({ dataDir: join(dataDir, 'pglite', 'app'), label: 'between' });
+      await app.query(
+        "insert into audit_log (actor, action, target_type) values ('test', 'survive', 'restart')",
+      );
+      await app.close();
+      const legacy = await createPgliteClient({
+        dataDir: join(dataDir, 'pglite', 'legacy'),
+        label: 'between',
+      });
+      await legacy.query(
+        "insert into customers (name, email) values ('Restart Probe', 'restart@example.com')",
+      );
+      await legacy.close();
 
-    const second = await startCheckStop({ DATA_DIR: dataDir });
-    expect(second.response.status).toBe(200);
-    expect(second.code).toBe(0);
-    const secondMessages = second.lines.map((line) => line.msg);
-    expect(secondMessages).toContain('app database schema is current');
-    expect(secondMessages).not.toContain('app database migrated');
-    expect(secondMessages.some((msg) => String(msg).startsWith('embedded legacy database created'))).toBe(
-      false,
-    );
+      const second = await startCheckStop({ DATA_DIR: dataDir });
+      expect(second.response.status).toBe(200);
+      expect(second.code).toBe(0);
+      const secondMessages = second.lines.map((line) => line.msg);
+      expect(secondMessages).toContain('app database schema is current');
+      expect(secondMessages).not.toContain('app database migrated');
+      expect(secondMessages.some((msg) => String(msg).startsWith('embedded legacy database created'))).toBe(
+        false,
+      );
 
-    const appAfter = await createPgliteClient({ dataDir: join(dataDir, 'pglite', 'app'), label: 'after' });
-    expect(await appAfter.query("select actor from audit_log where action = 'survive'")).toEqual([
-      { actor: 'test' },
-    ]);
-    await appAfter.close();
-    const legacyAfter = await createPgliteClient({
-      dataDir: join(dataDir, 'pglite', 'legacy'),
-      label: 'after',
-    });
-    expect(await legacyAfter.query('select count(*)::int as n from customers')).toEqual([{ n: 4 }]);
-    await legacyAfter.close();
-  });
+      const appAfter = await createPgliteClient({ dataDir: join(dataDir, 'pglite', 'app'), label: 'after' });
+      expect(await appAfter.query("select actor from audit_log where action = 'survive'")).toEqual([
+        { actor: 'test' },
+      ]);
+      await appAfter.close();
+      const legacyAfter = await createPgliteClient({
+        dataDir: join(dataDir, 'pglite', 'legacy'),
+        label: 'after',
+      });
+      expect(await legacyAfter.query('select count(*)::int as n from customers')).toEqual([{ n: 4 }]);
+      await legacyAfter.close();
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('npm start path: the tsc build (dist) runs and serves health', async () => {
-    // Built under node_modules/.cache so the migrations are found above it, as they are above dist/.
-    const outDir = tempDir('build-', join(PROJECT_ROOT, 'node_modules', '.cache'));
-    await run(
-      process.execPath,
-      [
-        join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        outDir,
-      ],
-      {
-        cwd: PROJECT_ROOT,
-      },
-    );
-    const result = await startCheckStop({ DATA_DIR: tempDir('app-server-dist-') }, [
-      join(outDir, 'src/entry/node.js'),
-    ]);
-    expect(result.response.status).toBe(200);
-    expect(result.body.status).toBe('healthy');
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
-  });
+  it(
+    'npm start path: the tsc build (dist) runs and serves health',
+    async () => {
+      // Built under node_modules/.cache so the migrations are found above it, as they are above dist/.
+      const outDir = tempDir('build-', join(PROJECT_ROOT, 'node_modules', '.cache'));
+      await run(
+        process.execPath,
+        [
+          join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'),
+          '-p',
+          'tsconfig.build.json',
+          '--outDir',
+          outDir,
+        ],
+        {
+          cwd: PROJECT_ROOT,
+        },
+      );
+      const result = await startCheckStop({ DATA_DIR: tempDir('app-server-dist-') }, [
+        join(outDir, 'src/entry/node.js'),
+      ]);
+      expect(result.response.status).toBe(200);
+      expect(result.body.status).toBe('healthy');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -25,17 +25,33 @@ export function captureLines() {
   return { stream, lines, raw };
 }
 
-// One in-memory PGlite pair per test file: starting PGlite takes a second or two on a busy machine.
-let sharedPglite: Promise<{ app: SqlClient; legacy: SqlClient }> | undefined;
+// One in-memory PGlite per role and test file, opened on first use: starting PGlite takes a second or
+// more on a busy machine.
+const sharedPglite = new Map<string, Promise<SqlClient>>();
 const keepOpen = (client: SqlClient): SqlClient => ({ ...client, close: async () => {} });
 
-function shared() {
-  sharedPglite ??= Promise.all([
-    createPgliteClient({ dataDir: undefined, label: 'pglite:memory' }),
-    createPgliteClient({ dataDir: undefined, label: 'pglite:legacy' }),
-  ]).then(([app, legacy]) => ({ app: keepOpen(app), legacy: keepOpen(legacy) }));
-  return sharedPglite;
+function shared(label: 'pglite:memory' | 'pglite:legacy'): Promise<SqlClient> {
+  let client = sharedPglite.get(label);
+  if (!client) {
+    client = createPgliteClient({ dataDir: undefined, label }).then(keepOpen);
+    sharedPglite.set(label, client);
+  }
+  return client;
 }
+
+/**
+ * For tests of the HTTP layer that never reach a database: any use fails loudly, and no PGlite is started
+ * (that alone can take seconds on a loaded machine).
+ */
+export const UNUSED_DATABASE: SqlClient = new Proxy({} as SqlClient, {
+  get(_target, property) {
+    if (property === 'kind') return 'pglite';
+    if (property === 'label') return 'unused';
+    if (property === 'close') return async () => {};
+    if (property === 'then') return undefined;
+    throw new Error(`this test does not use the app database (it touched .${String(property)})`);
+  },
+});
 
 export interface TestDepsOptions {
   env?: Record<string, string>;
@@ -50,8 +66,8 @@ export async function createTestDeps(options: TestDepsOptions = {}) {
   const { config } = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'debug', ...options.env });
   const log = captureLines();
   const logger = createLogger({ level: config.log.level, destination: log.stream });
-  const app = options.app ?? (await shared()).app;
-  const legacyRaw = options.legacy === null ? undefined : (options.legacy ?? (await shared()).legacy);
+  const app = options.app ?? (await shared('pglite:memory'));
+  const legacyRaw = options.legacy === null ? undefined : (options.legacy ?? (await shared('pglite:legacy')));
   const legacy = legacyRaw ? await createLegacyDatabase(legacyRaw) : undefined;
   const db: Databases = {
     app,

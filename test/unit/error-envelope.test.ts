@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.ts';
 import { AppError } from '../../src/http/errors.ts';
 import { requireRole } from '../../src/http/principal.ts';
 import { createRouter } from '../../src/http/router.ts';
-import { createTestDeps } from '../support/test-deps.ts';
+import { createTestDeps, UNUSED_DATABASE } from '../support/test-deps.ts';
 
 const PRODUCTION_ENV = {
   APP_ENV: 'production',
@@ -39,7 +39,7 @@ const createWidget = createRoute({
 
 /** The app under test plus a few routes that exercise each error path. */
 async function testApp(env: Record<string, string> = {}) {
-  const { deps, log } = await createTestDeps({ env, legacy: null });
+  const { deps, log } = await createTestDeps({ env, app: UNUSED_DATABASE, legacy: null });
   const app = createApp(deps);
   const probe = createRouter()
     .openapi(createWidget, (c) => c.json(c.req.valid('json'), 201))
@@ -165,7 +165,7 @@ describe('error envelope', () => {
 describe('X-Request-Id', () => {
   it('echoes a well-formed incoming id on success and error responses', async () => {
     const { app } = await testApp();
-    const ok = await app.request('/api/v1/health', { headers: { 'X-Request-Id': 'edge-7f3a9c_01' } });
+    const ok = await app.request('/healthz', { headers: { 'X-Request-Id': 'edge-7f3a9c_01' } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-request-id')).toBe('edge-7f3a9c_01');
     const missing = await app.request('/nope', { headers: { 'X-Request-Id': 'edge-7f3a9c_02' } });

@@ -4,10 +4,10 @@ import { createApp } from '../../src/app.ts';
 import { createRouter } from '../../src/http/router.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { maskSecretsInText, redactUrl } from '../../src/observability/redact.ts';
-import { captureLines, createTestDeps } from '../support/test-deps.ts';
+import { captureLines, createTestDeps, UNUSED_DATABASE } from '../support/test-deps.ts';
 
 async function appWithLog(env: Record<string, string> = {}) {
-  const { deps, log } = await createTestDeps({ env, legacy: null });
+  const { deps, log } = await createTestDeps({ env, app: UNUSED_DATABASE, legacy: null });
   const app = createApp(deps);
   app.route(
     '/api/v1/probe',
