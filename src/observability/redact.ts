@@ -37,7 +37,11 @@ export const SECRET_FIELD_NAMES = [
 const SECRET_KEY =
   /(^|[_-])(password|passwd|pwd|secret|token|api[_-]?key|authorization|cookie|credentials?)([_-]|$)/i;
 
-/** Whether a field of this name holds a secret (password, *_secret, access_token, x-api-key, cookie, ...). */
+/**
+ * Whether a field of this name holds a secret (password, *_secret, access_token, x-api-key, cookie, ...),
+ * in snake_case, kebab-case or camelCase (adminPassword, jwtSecret).
+ */
 export function isSecretFieldName(name: string): boolean {
-  return SECRET_FIELD_NAMES.includes(name.toLowerCase()) || SECRET_KEY.test(name);
+  const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return SECRET_FIELD_NAMES.includes(snake) || SECRET_KEY.test(snake);
 }

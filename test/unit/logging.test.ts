@@ -1,9 +1,10 @@
 // pino JSON lines: one per request (method, route template, status, duration_ms, trace_id), and redaction.
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { parseConfig } from '../../src/config/index.ts';
 import { createRouter } from '../../src/http/router.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { maskSecretsInText, redactUrl } from '../../src/observability/redact.ts';
+import { isSecretFieldName, maskSecretsInText, redactUrl } from '../../src/observability/redact.ts';
 import { captureLines, createTestDeps, UNUSED_DATABASE } from '../support/test-deps.ts';
 
 async function appWithLog(env: Record<string, string> = {}) {
@@ -103,6 +104,49 @@ describe('redaction', () => {
     expect(first.user.name).toBe('kim');
     expect(first.db).toBe('postgresql://app:***@db.internal:5432/app');
     expect(first.msg).toBe('connecting with password=*** to postgres://u:***@h/db');
+  });
+
+  it('can log the whole parsed Config without a secret in it', () => {
+    const { config } = parseConfig({
+      APP_ENV: 'production',
+      DB_APP_URL: 'postgresql://app:cfg-db-pw-1@db.internal:5432/app',
+      DB_LEGACY_URL: 'postgresql://legacy:cfg-db-pw-2@legacy.internal:5432/legacy',
+      REDIS_URL: 'redis://:cfg-redis-pw-3@redis.internal:6379/0',
+      ADMIN_PASSWORD: 'cfg-admin-password-4',
+      JWT_SECRET_KEY: 'cfg-jwt-secret-5-0123456789abcdef0123456789',
+    });
+    const { stream, raw } = captureLines();
+    createLogger({ level: 'info', destination: stream }).info({ config }, 'configuration');
+    const output = raw.join('\n');
+    for (const secret of [
+      'cfg-db-pw-1',
+      'cfg-db-pw-2',
+      'cfg-redis-pw-3',
+      'cfg-admin-password-4',
+      'cfg-jwt-secret-5',
+    ]) {
+      expect(output).not.toContain(secret);
+    }
+    const logged = JSON.parse(raw[0]!).config;
+    expect(logged.auth.adminUsername).toBe('admin');
+    expect(logged.db.appUrl).toBe('postgresql://app:***@db.internal:5432/app');
+  });
+
+  it('recognises secret field names in any case style', () => {
+    for (const name of [
+      'password',
+      'adminPassword',
+      'jwtSecret',
+      'client_secret',
+      'x-api-key',
+      'accessToken',
+      'Set-Cookie',
+    ]) {
+      expect(isSecretFieldName(name), name).toBe(true);
+    }
+    for (const name of ['name', 'trace_id', 'passing', 'tokenizer_kind', 'secretary']) {
+      expect(isSecretFieldName(name), name).toBe(false);
+    }
   });
 
   it('masks URL passwords, bearer tokens and key=value secrets in free text', () => {
