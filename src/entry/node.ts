@@ -1,12 +1,58 @@
 // The origin on Node: parse env → open pools → migrate (local) → serve → shut down on SIGTERM/SIGINT.
 import { createApp } from '../app.ts';
+import type { Logger } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
 import { startNodeServer } from './node-server.ts';
 
+/**
+ * Signals are handled from the first moment: a stop requested while the databases open (an embedded PGlite
+ * may be writing its files) waits for the start to reach a safe point, closes what was opened and exits 0.
+ */
+function handleStopSignals(logger: Logger) {
+  let requested: string | undefined;
+  let stop: ((signal: string) => Promise<void>) | undefined;
+  let signals = 0;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      signals++;
+      if (signals > 1) {
+        logger.warn('second signal: exiting now');
+        process.exit(1);
+      }
+      if (stop) void stop(signal);
+      else {
+        requested = signal;
+        logger.info(
+          { signal },
+          'stop requested while starting: stopping once the start reaches a safe point',
+        );
+      }
+    });
+  }
+  return {
+    requested: () => requested,
+    onStop(handler: (signal: string) => Promise<void>) {
+      stop = handler;
+      if (requested) void handler(requested);
+    },
+  };
+}
+
 async function main() {
   const { config, logger } = loadConfig(process.env, Boolean(process.stdout.isTTY));
+  const signals = handleStopSignals(logger);
+  const exit = (code: number) => {
+    logger.flush?.();
+    process.exit(code);
+  };
+
   const deps = await buildDependencies(config, logger);
+  if (signals.requested()) {
+    await Promise.allSettled([deps.kv.close(), deps.db.close()]);
+    logger.info({ reason: signals.requested() }, 'shutdown complete');
+    return exit(0);
+  }
   const app = createApp(deps);
   const running = await startNodeServer({
     fetch: app.fetch,
@@ -28,21 +74,10 @@ async function main() {
     },
     `${config.projectName} ready on http://${config.host}:${running.port}`,
   );
-
-  let signals = 0;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      signals++;
-      if (signals > 1) {
-        logger.warn('second signal: exiting now');
-        process.exit(1);
-      }
-      void running.shutdown(signal).then(() => {
-        logger.flush?.();
-        process.exit(0);
-      });
-    });
-  }
+  signals.onStop(async (signal) => {
+    await running.shutdown(signal);
+    exit(0);
+  });
 }
 
 main().catch((error: unknown) => {

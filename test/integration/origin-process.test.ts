@@ -108,6 +108,26 @@ describe('the origin process with embedded defaults', () => {
   );
 
   it(
+    'a SIGTERM while the embedded databases open stops cleanly (exit 0) once the start is safe',
+    async () => {
+      const dataDir = tempDir('app-server-early-stop-');
+      const origin = spawnOrigin({ DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'info' });
+      // Printed just before PGlite starts creating its files.
+      await origin.waitForLine(/"msg":"using embedded PGlite \(local only\)"/);
+      origin.child.kill('SIGTERM');
+      expect(await origin.exited).toBe(0);
+      const messages = logLines(origin.stdout()).map((line) => line.msg);
+      expect(messages).toContain('shutdown complete');
+      expect(messages.some((msg) => String(msg).includes('ready on'))).toBe(false);
+      // The embedded files are usable afterwards.
+      const app = await createPgliteClient({ dataDir: join(dataDir, 'pglite', 'app'), label: 'after' });
+      expect(await app.query('select 1 as ok')).toEqual([{ ok: 1 }]);
+      await app.close();
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'npm start path: the tsc build (dist) runs and serves health',
     async () => {
       // Built under node_modules/.cache so the migrations are found above it, as they are above dist/.
