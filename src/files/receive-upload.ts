@@ -58,6 +58,7 @@ export async function receiveUpload(
 
   return new Promise<ReceivedUpload>((resolve, reject) => {
     let settled = false;
+    let fileStream: Readable | undefined;
     let receiving: Promise<ReceivedUpload> | undefined;
     const fail = (error: unknown) => {
       if (settled) return;
@@ -65,13 +66,23 @@ export async function receiveUpload(
       // Stop reading the request: an oversize or refused upload is not drained to the end.
       source.unpipe(parser);
       source.destroy();
-      reject(error);
+      fileStream?.destroy();
+      // Answer once the store has removed its partial (or, after a late parse error, complete) file.
+      void (receiving ?? Promise.resolve(undefined))
+        .then(
+          (upload) => upload && store.remove(upload.key),
+          () => {},
+        )
+        .finally(() => reject(error));
     };
     parser.on('file', (field, stream, info) => {
       if (field !== UPLOAD_FIELD || receiving) {
         stream.resume();
         return;
       }
+      fileStream = stream;
+      // busboy stops at maxFileSize + 1 bytes; react at once rather than after it skipped the rest.
+      stream.on('limit', () => fail(tooLarge(limits.maxFileSize)));
       receiving = storeFile(stream, info, store, limits);
       receiving.catch(fail);
     });
