@@ -114,6 +114,8 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
     const asset = assets.get(c.req.param('file'));
     if (!asset) return c.notFound();
     c.header('Cache-Control', 'public, max-age=86400');
+    // The package version names the content, so the bundle need not be hashed on every request.
+    c.header('ETag', `"swagger-ui-${assets.version}-${c.req.param('file')}"`);
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': asset.contentType });
   });
 }
