@@ -5,12 +5,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { createAuthRouter } from './api/auth/index.ts';
 import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
-import { createFilesRouter } from './api/files/index.ts';
-import { createHealthRouter } from './api/health/index.ts';
-import { createTokensRouter } from './api/tokens/index.ts';
-import { createUsersRouter } from './api/users/index.ts';
+import { createApiRouter } from './api/index.ts';
 import { authentication } from './auth/authenticate.ts';
 import type { AppDependencies } from './deps.ts';
 import { createLocalFileStore } from './files/file-store.ts';
@@ -68,12 +64,10 @@ export function createApp(deps: AppDependencies) {
   app.use('/api/*', apiCacheHeaders());
   app.use('/api/*', apiETags());
 
-  const fileStore = deps.files ?? createLocalFileStore(config.files.baseDir);
-  app.route(config.apiPrefix, createHealthRouter());
-  app.route(config.apiPrefix, createAuthRouter());
-  app.route(config.apiPrefix, createUsersRouter());
-  app.route(config.apiPrefix, createTokensRouter());
-  app.route(config.apiPrefix, createFilesRouter(fileStore));
+  app.route(
+    config.apiPrefix,
+    createApiRouter({ files: deps.files ?? createLocalFileStore(config.files.baseDir) }),
+  );
   registerApiDocs(app, config);
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

@@ -10,17 +10,18 @@ import type { AppBindings } from '../../http/types.ts';
 import type { issueToken, whoAmI } from './auth.routes.ts';
 
 export const issueTokenHandler: RouteHandler<typeof issueToken, AppBindings> = async (c) => {
-  const contentType = c.req.header('content-type') ?? '';
-  const credentials = contentType.toLowerCase().startsWith('application/json')
+  const contentType = (c.req.header('content-type') ?? '').toLowerCase();
+  const credentials = contentType.startsWith('application/json')
     ? c.req.valid('json')
-    : contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+    : contentType.startsWith('application/x-www-form-urlencoded') ||
+        contentType.startsWith('multipart/form-data')
       ? c.req.valid('form')
       : undefined;
   if (!credentials?.username) {
     throw new AppError(
       415,
       'unsupported_media_type',
-      'Send the credentials as application/x-www-form-urlencoded or application/json',
+      'Send the credentials as a form (urlencoded or multipart) or as JSON',
     );
   }
   const { db, kv, config } = c.var.deps;

@@ -9,7 +9,8 @@ export const issueToken = createRoute({
   tags: ['auth'],
   summary: 'Exchange a username and password for an access token (OAuth2 password flow)',
   description:
-    'Accepts `application/x-www-form-urlencoded` (username, password: what OAuth2 clients send) or JSON. ' +
+    'Accepts a form (`application/x-www-form-urlencoded` or `multipart/form-data`: username, password, as ' +
+    'OAuth2 password-flow clients send) or JSON. ' +
     'Attempts are limited per client IP and a username is locked after repeated failures (429 with Retry-After).',
   ...PUBLIC_OPERATION,
   request: {
@@ -19,6 +20,7 @@ export const issueToken = createRoute({
       required: false,
       content: {
         'application/x-www-form-urlencoded': { schema: CredentialsSchema },
+        'multipart/form-data': { schema: CredentialsSchema },
         'application/json': { schema: CredentialsSchema },
       },
     },
