@@ -17,7 +17,7 @@ export interface StoredObject {
 export interface FileStore {
   readonly baseDir: string;
   /** Streams source to a new object (written to a temp file, then renamed); a throwing source leaves nothing. */
-  put(source: AsyncIterable<Uint8Array>): Promise<{ key: string; size: number }>;
+  put(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ key: string; size: number }>;
   /** The object's bytes, optionally a byte range (inclusive end), as a web stream. */
   open(key: string, range?: { start: number; end: number }): ReadableStream<Uint8Array>;
   stat(key: string): Promise<StoredObject | undefined>;
