@@ -1,6 +1,6 @@
 // createApp(deps): the origin's Hono app. Shared middleware, /healthz, and the /api mounts.
 // Middleware order: request id → deps → logger → security headers → CORS → 405 → authentication (/api)
-// → cache headers and ETags (/api) → routes.
+// → body limit, cache headers and ETags (/api) → routes.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
@@ -10,6 +10,7 @@ import { createApiRouter } from './api/index.ts';
 import { authentication } from './auth/authenticate.ts';
 import type { AppDependencies } from './deps.ts';
 import { createLocalFileStore } from './files/file-store.ts';
+import { apiBodyLimit } from './http/body-limit.ts';
 import { apiCacheHeaders, apiETags } from './http/caching.ts';
 import { corsFromAllowlist } from './http/cors.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
@@ -61,6 +62,8 @@ export function createApp(deps: AppDependencies) {
     '/api/*',
     authentication({ isPublic: (path) => publicApiPaths.has(path) || isPublicDocsPath(path, config) }),
   );
+  const uploadPath = `${config.apiPrefix}/files`;
+  app.use('/api/*', apiBodyLimit({ exempt: (c) => c.req.method === 'POST' && c.req.path === uploadPath }));
   app.use('/api/*', apiCacheHeaders());
   app.use('/api/*', apiETags());
 

@@ -48,6 +48,7 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 }
 
 export const BEARER_SCHEME = 'bearerAuth';
+export const OAUTH2_SCHEME = 'oauth2Password';
 /** Marks an operation as open to anonymous callers (it overrides the document's default security). */
 export const PUBLIC_OPERATION: { security: Record<string, string[]>[] } = { security: [] };
 

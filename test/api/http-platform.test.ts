@@ -57,6 +57,19 @@ describe('CORS allowlist', () => {
   });
 });
 
+describe('request body ceiling', () => {
+  it('refuses a JSON body over 1 MiB with 413 in the envelope, before parsing it', async () => {
+    const admin = await api.userToken('admin');
+    const response = await api.app.request(path('/users'), {
+      method: 'POST',
+      headers: { ...bearer(admin), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'huge', password: 'x'.repeat(2 * 1024 * 1024), role: 'viewer' }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error_code: string }).error_code).toBe('payload_too_large');
+  });
+});
+
 describe('ETag, conditional GET and Cache-Control', () => {
   it('gives JSON reads a strong ETag, answers 304 to If-None-Match, and keeps them private', async () => {
     const first = await api.app.request(path('/auth/me'), { headers: bearer(viewer) });

@@ -62,7 +62,7 @@ describe('the OpenAPI document', () => {
     expect(spec.openapi).toBe('3.1.0');
     expect(spec.info.title).toBe('Spec Test Server API');
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(spec.security).toEqual([{ bearerAuth: [] }]);
+    expect(spec.security).toEqual([{ bearerAuth: [] }, { oauth2Password: [] }]);
   });
 
   it('lists every operation the app serves under /api, and nothing it does not serve', () => {

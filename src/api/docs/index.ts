@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from '../../config/index.ts';
-import { BEARER_SCHEME } from '../../http/openapi.ts';
+import { BEARER_SCHEME, OAUTH2_SCHEME } from '../../http/openapi.ts';
 import type { AppBindings } from '../../http/types.ts';
 import { APP_VERSION } from '../../version.ts';
 import { loadSwaggerAssets } from './swagger-assets.ts';
@@ -44,6 +44,12 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
     bearerFormat: 'JWT or API token',
     description: `A JWT from POST ${config.apiPrefix}/auth/token, or an API token (ast_...) made by an admin.`,
   });
+  // The same login as an OAuth2 password flow, so Swagger UI's Authorize dialog can log in with a password.
+  app.openAPIRegistry.registerComponent('securitySchemes', OAUTH2_SCHEME, {
+    type: 'oauth2',
+    description: 'Log in with a username and password; the token is then sent as a bearer token.',
+    flows: { password: { tokenUrl: `${config.apiPrefix}/auth/token`, scopes: {} } },
+  });
 
   let document: { body: string; etag: string } | undefined;
   const buildDocument = () => {
@@ -56,7 +62,7 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
           'Every operation needs a bearer token except the health check and the token endpoint. ' +
           'Errors use one envelope: {error_code, message, detail, trace_id}.',
       },
-      security: [{ [BEARER_SCHEME]: [] }],
+      security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
     });
     const body = JSON.stringify(spec);
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
