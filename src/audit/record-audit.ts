@@ -1,7 +1,9 @@
-// Writes one audit_log row. Callers pass before/after views that hold no secrets (no password hashes,
-// no tokens); the caller decides what a safe view is.
+// Writes one audit_log row. Pass the transaction that makes the change, so the change and its audit row
+// commit together or not at all. Callers pass before/after views that hold no secrets (no password
+// hashes, no tokens).
 import type { Context } from 'hono';
-import type { SqlExecutor } from '../db/index.ts';
+import type { Drizzle } from '../db/index.ts';
+import { auditLog } from '../db/schema/index.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppBindings } from '../http/types.ts';
 
@@ -16,21 +18,17 @@ export interface AuditEntry {
   clientIp?: string | null;
 }
 
-export async function recordAudit(db: SqlExecutor, entry: AuditEntry): Promise<void> {
-  await db.query(
-    `insert into audit_log (actor, action, target_type, target_id, before, after, trace_id, client_ip)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      entry.actor.slice(0, 120),
-      entry.action,
-      entry.targetType,
-      entry.targetId ?? null,
-      entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === undefined ? null : JSON.stringify(entry.after),
-      entry.traceId ?? null,
-      entry.clientIp?.slice(0, 64) ?? null,
-    ],
-  );
+export async function recordAudit(db: Drizzle, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    actor: entry.actor.slice(0, 120),
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    traceId: entry.traceId ?? null,
+    clientIp: entry.clientIp?.slice(0, 64) ?? null,
+  });
 }
 
 /** The request's part of an audit row: who (the principal, or the given actor), trace id and client IP. */

@@ -35,7 +35,7 @@ export const issueTokenHandler: RouteHandler<typeof issueToken, AppBindings> = a
   const audit = auditContext(c, username);
   if (!user || !valid || user.disabled) {
     const { locked } = await guard.afterFailure(username);
-    await recordAudit(db.app, {
+    await recordAudit(db.app.drizzle, {
       ...audit,
       action: 'auth.login_failed',
       targetType: 'user',
@@ -47,13 +47,15 @@ export const issueTokenHandler: RouteHandler<typeof issueToken, AppBindings> = a
     });
   }
   await guard.afterSuccess(username);
-  await markLogin(db.app.drizzle, user.id);
-  await recordAudit(db.app, {
-    ...audit,
-    actor: user.username,
-    action: 'auth.login',
-    targetType: 'user',
-    targetId: user.id,
+  await db.app.drizzle.transaction(async (tx) => {
+    await markLogin(tx, user.id);
+    await recordAudit(tx, {
+      ...audit,
+      actor: user.username,
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+    });
   });
   const { token, expiresIn } = await issueAccessToken(config.auth, user);
   c.header('Cache-Control', 'no-store');

@@ -39,28 +39,38 @@ export function createFileHandlers(store: FileStore) {
     const { db, config } = c.var.deps;
     const received = await receiveUpload(c.req.raw, store, config.files);
     const audit = auditContext(c);
-    const [row] = await db.app.drizzle
-      .insert(files)
-      .values({
-        id: received.key,
-        storageKey: received.key,
-        name: received.name,
-        contentType: received.contentType,
-        declaredType: received.declaredType?.slice(0, 127) ?? null,
-        size: received.size,
-        sha256: received.sha256,
-        uploadedBy: audit.actor,
-      })
-      .returning();
-    const view = toFileView(row!);
-    await recordAudit(db.app, {
-      ...audit,
-      action: 'file.upload',
-      targetType: 'file',
-      targetId: row!.id,
-      after: view,
-    });
-    return c.json(view, 201, { Location: `${c.req.path}/${row!.id}` });
+    let view: ReturnType<typeof toFileView>;
+    try {
+      view = await db.app.drizzle.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(files)
+          .values({
+            id: received.key,
+            storageKey: received.key,
+            name: received.name,
+            contentType: received.contentType,
+            declaredType: received.declaredType?.slice(0, 127) ?? null,
+            size: received.size,
+            sha256: received.sha256,
+            uploadedBy: audit.actor,
+          })
+          .returning();
+        const stored = toFileView(row!);
+        await recordAudit(tx, {
+          ...audit,
+          action: 'file.upload',
+          targetType: 'file',
+          targetId: stored.id,
+          after: stored,
+        });
+        return stored;
+      });
+    } catch (error) {
+      // No row, no bytes: the object would otherwise be an orphan on the volume.
+      await store.remove(received.key);
+      throw error;
+    }
+    return c.json(view, 201, { Location: `${c.req.path}/${view.id}` });
   };
 
   const list: RouteHandler<typeof listFiles, AppBindings> = async (c) => {
@@ -121,19 +131,24 @@ export function createFileHandlers(store: FileStore) {
     const { db } = c.var.deps;
     const before = await findLiveFile(db.app.drizzle, c.req.valid('param').id);
     const audit = auditContext(c);
-    const [after] = await db.app.drizzle
-      .update(files)
-      .set({ deletedAt: new Date(), deletedBy: audit.actor })
-      .where(eq(files.id, before.id))
-      .returning();
-    const view = toFileView(after!);
-    await recordAudit(db.app, {
-      ...audit,
-      action: 'file.delete',
-      targetType: 'file',
-      targetId: before.id,
-      before: toFileView(before),
-      after: view,
+    const view = await db.app.drizzle.transaction(async (tx) => {
+      const [after] = await tx
+        .update(files)
+        .set({ deletedAt: new Date(), deletedBy: audit.actor })
+        .where(and(eq(files.id, before.id), isNull(files.deletedAt)))
+        .returning();
+      // A concurrent delete got there first.
+      if (!after) throw new AppError(404, 'not_found', 'No such file');
+      const deleted = toFileView(after);
+      await recordAudit(tx, {
+        ...audit,
+        action: 'file.delete',
+        targetType: 'file',
+        targetId: before.id,
+        before: toFileView(before),
+        after: deleted,
+      });
+      return deleted;
     });
     return c.json(view, 200);
   };

@@ -14,19 +14,22 @@ export const createTokenHandler: RouteHandler<typeof createToken, AppBindings> =
   const input = c.req.valid('json');
   const { db } = c.var.deps;
   const audit = auditContext(c);
-  const { token, row } = await tokens.createApiToken(db.app.drizzle, {
-    name: input.name,
-    role: input.role,
-    createdBy: audit.actor,
-    expiresAt: input.expires_in_days ? new Date(Date.now() + input.expires_in_days * 86_400_000) : null,
-  });
-  const view = tokens.toApiTokenView(row);
-  await recordAudit(db.app, {
-    ...audit,
-    action: 'token.create',
-    targetType: 'api_token',
-    targetId: row.id,
-    after: view,
+  const { token, view } = await db.app.drizzle.transaction(async (tx) => {
+    const created = await tokens.createApiToken(tx, {
+      name: input.name,
+      role: input.role,
+      createdBy: audit.actor,
+      expiresAt: input.expires_in_days ? new Date(Date.now() + input.expires_in_days * 86_400_000) : null,
+    });
+    const createdView = tokens.toApiTokenView(created.row);
+    await recordAudit(tx, {
+      ...audit,
+      action: 'token.create',
+      targetType: 'api_token',
+      targetId: created.row.id,
+      after: createdView,
+    });
+    return { token: created.token, view: createdView };
   });
   c.header('Cache-Control', 'no-store');
   return c.json({ ...view, token }, 201);
@@ -37,15 +40,18 @@ export const revokeTokenHandler: RouteHandler<typeof revokeToken, AppBindings> =
   const { db } = c.var.deps;
   const before = await tokens.findApiTokenById(db.app.drizzle, id);
   if (!before) throw new AppError(404, 'not_found', 'No such API token');
-  const after = await tokens.revokeApiToken(db.app.drizzle, id);
-  const view = tokens.toApiTokenView(after!);
-  await recordAudit(db.app, {
-    ...auditContext(c),
-    action: 'token.revoke',
-    targetType: 'api_token',
-    targetId: id,
-    before: tokens.toApiTokenView(before),
-    after: view,
+  const audit = auditContext(c);
+  const view = await db.app.drizzle.transaction(async (tx) => {
+    const revoked = tokens.toApiTokenView((await tokens.revokeApiToken(tx, id))!);
+    await recordAudit(tx, {
+      ...audit,
+      action: 'token.revoke',
+      targetType: 'api_token',
+      targetId: id,
+      before: tokens.toApiTokenView(before),
+      after: revoked,
+    });
+    return revoked;
   });
   return c.json(view, 200);
 };

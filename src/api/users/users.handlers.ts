@@ -22,16 +22,18 @@ export const createUserHandler: RouteHandler<typeof createUser, AppBindings> = a
   const input = c.req.valid('json');
   const { db } = c.var.deps;
   const audit = auditContext(c);
-  const row = await users.createUser(db.app.drizzle, { ...input, createdBy: audit.actor });
-  const view = users.toUserView(row);
-  await recordAudit(db.app, {
-    ...audit,
-    action: 'user.create',
-    targetType: 'user',
-    targetId: row.id,
-    after: view,
+  const view = await db.app.drizzle.transaction(async (tx) => {
+    const created = users.toUserView(await users.createUser(tx, { ...input, createdBy: audit.actor }));
+    await recordAudit(tx, {
+      ...audit,
+      action: 'user.create',
+      targetType: 'user',
+      targetId: created.id,
+      after: created,
+    });
+    return created;
   });
-  return c.json(view, 201, { Location: `${c.req.path}/${row.id}` });
+  return c.json(view, 201, { Location: `${c.req.path}/${view.id}` });
 };
 
 export const updateUserHandler: RouteHandler<typeof updateUser, AppBindings> = async (c) => {
@@ -47,16 +49,19 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppBindings> = a
       throw new AppError(409, 'conflict', 'You cannot disable or demote yourself');
     }
   }
-  const after = await users.updateUser(db.app.drizzle, id, changes);
-  if (!after) throw notFound();
-  const view = users.toUserView(after);
-  await recordAudit(db.app, {
-    ...audit,
-    action: changes.disabled === true ? 'user.disable' : 'user.update',
-    targetType: 'user',
-    targetId: id,
-    before: users.toUserView(before),
-    after: view,
+  const view = await db.app.drizzle.transaction(async (tx) => {
+    const after = await users.updateUser(tx, id, changes);
+    if (!after) throw notFound();
+    const updated = users.toUserView(after);
+    await recordAudit(tx, {
+      ...audit,
+      action: changes.disabled === true ? 'user.disable' : 'user.update',
+      targetType: 'user',
+      targetId: id,
+      before: users.toUserView(before),
+      after: updated,
+    });
+    return updated;
   });
   return c.json(view, 200);
 };
@@ -66,17 +71,21 @@ export const resetPasswordHandler: RouteHandler<typeof resetPassword, AppBinding
   const { db } = c.var.deps;
   const before = await users.findUserById(db.app.drizzle, id);
   if (!before) throw notFound();
-  const after = await users.updateUser(db.app.drizzle, id, { password: c.req.valid('json').password });
-  if (!after) throw notFound();
-  const view = users.toUserView(after);
-  // The audit row says the password changed, never what it is.
-  await recordAudit(db.app, {
-    ...auditContext(c),
-    action: 'user.reset_password',
-    targetType: 'user',
-    targetId: id,
-    before: { password_changed_at: before.passwordChangedAt.toISOString() },
-    after: { password_changed_at: view.password_changed_at },
+  const audit = auditContext(c);
+  const view = await db.app.drizzle.transaction(async (tx) => {
+    const after = await users.updateUser(tx, id, { password: c.req.valid('json').password });
+    if (!after) throw notFound();
+    const updated = users.toUserView(after);
+    // The audit row says the password changed, never what it is.
+    await recordAudit(tx, {
+      ...audit,
+      action: 'user.reset_password',
+      targetType: 'user',
+      targetId: id,
+      before: { password_changed_at: before.passwordChangedAt.toISOString() },
+      after: { password_changed_at: updated.password_changed_at },
+    });
+    return updated;
   });
   return c.json(view, 200);
 };
