@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { serveOnLoopback } from '../support/serve-app.ts';
 
 const MAX = 64 * 1024;
 let api: TestApi;
@@ -64,6 +66,8 @@ describe('uploads', () => {
     expect(download.headers.get('content-type')).toBe(expectedType);
     expect(download.headers.get('content-disposition')).toContain(`filename="${name}"`);
     expect(download.headers.get('etag')).toBe(`"${file.sha256}"`);
+    expect(download.headers.get('content-security-policy')).toContain('sandbox');
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
     const body = Buffer.from(await download.arrayBuffer());
     expect(sha256(body)).toBe(file.sha256);
   });
@@ -119,6 +123,59 @@ describe('uploads', () => {
     expect(pulled * chunk.length).toBeLessThan(MAX * 8);
     expect(storedObjects().length).toBe(before);
     expect(tempFiles()).toEqual([]);
+  });
+
+  it('over real HTTP, a chunked client still sending gets the 413 answer, not a reset connection', async () => {
+    const server = await serveOnLoopback(api.app.fetch);
+    try {
+      const boundary = 'real-http-boundary';
+      const url = new URL(`${server.url}${path('/files')}`);
+      const result = await new Promise<{ status: number; body: string; sentBytes: number }>(
+        (resolve, reject) => {
+          let sentBytes = 0;
+          let answered = false;
+          const req = httpRequest(
+            url,
+            {
+              method: 'POST',
+              headers: { ...bearer(operator), 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+            },
+            (res) => {
+              answered = true;
+              let body = '';
+              res.on('data', (chunk) => {
+                body += chunk;
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body, sentBytes }));
+            },
+          );
+          req.on('error', (error) => (answered ? undefined : reject(error)));
+          req.write(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n` +
+              'Content-Type: text/plain\r\n\r\n',
+          );
+          const chunk = Buffer.alloc(16 * 1024, 0x62);
+          // Keep sending (up to 64 MiB) until the server answers; a server that buffered would never answer.
+          const pump = () => {
+            while (!answered && sentBytes < 64 * 1024 * 1024) {
+              sentBytes += chunk.length;
+              if (!req.write(chunk)) {
+                req.once('drain', pump);
+                return;
+              }
+            }
+            if (!answered) req.end();
+          };
+          pump();
+        },
+      );
+      expect(result.status).toBe(413);
+      expect(JSON.parse(result.body)).toMatchObject({ error_code: 'payload_too_large' });
+      expect(result.sentBytes).toBeLessThan(64 * 1024 * 1024);
+      expect(tempFiles()).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers 413 at once when Content-Length already says too large', async () => {

@@ -105,6 +105,8 @@ export function createFileHandlers(store: FileStore) {
       // The content never changes under an id, so its hash is a strong validator.
       ETag: `"${row.sha256}"`,
       'Cache-Control': 'private, no-cache',
+      // Should a browser ever render an upload inline, it runs nothing and loads nothing.
+      'Content-Security-Policy': "default-src 'none'; sandbox",
     };
     const range = parseRange(c.req.header('Range'), object.size);
     if (range === 'unsatisfiable') {
