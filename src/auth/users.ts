@@ -66,11 +66,20 @@ export async function createUser(
     return row!;
   } catch (error) {
     // A concurrent create with the same name lost the race on the unique index.
-    if (String((error as { code?: string }).code ?? (error as Error).message).includes('23505')) {
+    if (isUniqueViolation(error)) {
       throw new AppError(409, 'conflict', `A user named ${input.username} already exists`);
     }
     throw error;
   }
+}
+
+/** Postgres 23505, whether the driver's error arrives bare or wrapped by drizzle (as `cause`). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 3; depth++) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export async function updateUser(
