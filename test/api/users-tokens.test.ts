@@ -137,11 +137,13 @@ describe('API tokens', () => {
 describe('concurrent creates', () => {
   it('answer one 201 and 409s, never a 500, when the same name races', async () => {
     const statuses = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        send('POST', '/users', admin, { username: 'racer', password: 'racer-password-123' }).then(
-          (r) => r.status,
-        ),
-      ),
+      Array.from({ length: 4 }, async () => {
+        const response = await send('POST', '/users', admin, {
+          username: 'racer',
+          password: 'racer-password-123',
+        });
+        return response.status;
+      }),
     );
     expect(statuses.sort()).toEqual([201, 409, 409, 409]);
   });
