@@ -161,7 +161,7 @@ async function storeFile(
   return {
     key: stored.key,
     name: cleanFileName(info.filename),
-    declaredType: info.mimeType || null,
+    declaredType: withoutControlCharacters(info.mimeType ?? '').slice(0, 127) || null,
     contentType,
     size,
     sha256: hash.digest('hex'),
@@ -182,10 +182,10 @@ const refusedType = (detected: string, declared: string) =>
 /** The client's name reduced to a plain file name: no directories, no control characters, bounded. */
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
-  const cleaned = [...base]
-    .filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
-    .join('')
-    .trim()
-    .replace(/^\.+/, '');
+  const cleaned = withoutControlCharacters(base).trim().replace(/^\.+/, '');
   return cleaned.slice(0, 200) || 'upload';
+}
+
+function withoutControlCharacters(text: string): string {
+  return [...text].filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f).join('');
 }

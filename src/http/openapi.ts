@@ -57,3 +57,12 @@ export const IdParamSchema = z.object({
     .uuid()
     .openapi({ param: { name: 'id', in: 'path' }, example: '0190b6e4-8d1e-7c4b-9a55-3f1f5e2b6c01' }),
 });
+
+/** Text that Postgres can store and logs can show: no control characters (NUL would make Postgres fail). */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => ![...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), {
+      message: 'must not contain control characters',
+    });

@@ -148,3 +148,16 @@ describe('concurrent creates', () => {
     expect(statuses.sort()).toEqual([201, 409, 409, 409]);
   });
 });
+
+describe('text Postgres cannot store', () => {
+  it('answers 422, not 500, for control characters in a login name or a token name', async () => {
+    const login = await api.app.request(path('/auth/token'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"username":"ad\\u0000min","password":"whatever"}',
+    });
+    expect(login.status).toBe(422);
+    const token = await send('POST', '/tokens', admin, { name: 'bad\u0000name', role: 'viewer' });
+    expect(token.status).toBe(422);
+  });
+});

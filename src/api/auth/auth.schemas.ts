@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '../../http/openapi.ts';
 import { ROLES } from '../../http/principal.ts';
 
 export const CredentialsSchema = z
   .object({
-    username: z.string().min(1).max(64).openapi({ example: 'admin' }),
+    username: plainText(64).pipe(z.string().min(1)).openapi({ example: 'admin' }),
     password: z.string().min(1).max(1024).openapi({ format: 'password' }),
     // The OAuth2 password flow sends these; they are accepted and ignored.
     grant_type: z.string().optional().openapi({ example: 'password' }),

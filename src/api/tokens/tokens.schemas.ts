@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '../../http/openapi.ts';
 import { ROLES } from '../../http/principal.ts';
 
 export const ApiTokenSchema = z
@@ -19,7 +20,7 @@ export const ApiTokenListSchema = z.object({ items: z.array(ApiTokenSchema) }).o
 
 export const CreateApiTokenSchema = z
   .object({
-    name: z.string().trim().min(1).max(120).openapi({ example: 'ci-deploy' }),
+    name: plainText(120).pipe(z.string().trim().min(1)).openapi({ example: 'ci-deploy' }),
     role: z.enum(ROLES).default('viewer'),
     expires_in_days: z.number().int().min(1).max(3650).optional().openapi({
       description: 'Omit for a token that lives until revoked',
