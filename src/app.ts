@@ -1,10 +1,18 @@
 // createApp(deps): the origin's Hono app. Shared middleware, /healthz, and the /api mounts.
+// Middleware order: request id → deps → logger → security headers → CORS → 405 → authentication (/api)
+// → body limit, cache headers and ETags (/api) → routes.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { createHealthRouter } from './api/health/index.ts';
+import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
+import { createApiRouter } from './api/index.ts';
+import { authentication } from './auth/authenticate.ts';
 import type { AppDependencies } from './deps.ts';
+import { createLocalFileStore } from './files/file-store.ts';
+import { apiBodyLimit } from './http/body-limit.ts';
+import { apiCacheHeaders, apiETags } from './http/caching.ts';
+import { corsFromAllowlist } from './http/cors.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
 import { requestLogger } from './http/request-logger.ts';
 import type { AppBindings } from './http/types.ts';
@@ -26,6 +34,8 @@ export function createApp(deps: AppDependencies) {
       strictTransportSecurity: config.http.httpsOnly ? 'max-age=31536000; includeSubDomains' : false,
     }),
   );
+  // Before the 405 check and authentication, so preflights are answered for allowed origins.
+  app.use('/api/*', corsFromAllowlist(config.http.corsOrigins));
   app.use(
     methodNotAllowed({
       app,
@@ -47,7 +57,21 @@ export function createApp(deps: AppDependencies) {
     return c.text('ok');
   });
 
-  app.route(config.apiPrefix, createHealthRouter());
+  const publicApiPaths = new Set([`${config.apiPrefix}/health`, `${config.apiPrefix}/auth/token`]);
+  app.use(
+    '/api/*',
+    authentication({ isPublic: (path) => publicApiPaths.has(path) || isPublicDocsPath(path, config) }),
+  );
+  const uploadPath = `${config.apiPrefix}/files`;
+  app.use('/api/*', apiBodyLimit({ exempt: (c) => c.req.method === 'POST' && c.req.path === uploadPath }));
+  app.use('/api/*', apiCacheHeaders());
+  app.use('/api/*', apiETags());
+
+  app.route(
+    config.apiPrefix,
+    createApiRouter({ files: deps.files ?? createLocalFileStore(config.files.baseDir) }),
+  );
+  registerApiDocs(app, config);
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -1,6 +1,7 @@
 // What the entries build and hand to createApp(): no module opens a connection on import.
 import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
+import type { FileStore } from './files/file-store.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
 
@@ -12,4 +13,6 @@ export interface AppDependencies {
   /** Identifies this origin process in run rows and logs. */
   replicaId: string;
   startedAt: Date;
+  /** The upload volume; createApp uses FILES_BASE_DIR on the local disk when absent. */
+  files?: FileStore;
 }

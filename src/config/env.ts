@@ -99,6 +99,11 @@ export const envSchema = z.object({
   JWT_ALGORITHM: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),
   JWT_ACCESS_TOKEN_EXPIRE_MINUTES: int(30, 1, 60 * 24 * 30),
 
+  API_DOCS_PUBLIC: bool(true).optional(),
+  LOGIN_MAX_ATTEMPTS_PER_MINUTE: int(20, 1, 10_000),
+  LOGIN_LOCKOUT_THRESHOLD: int(5, 1, 1000),
+  LOGIN_LOCKOUT_SECONDS: int(900, 1, 86_400),
+
   CORS_ORIGINS: stringList([]),
   SECURE_COOKIES: bool(false).optional(),
   HTTPS_ONLY: bool(false),

@@ -36,7 +36,14 @@ export interface Config {
     jwtSecret: string;
     jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
     accessTokenMinutes: number;
+    /** Login attempts per client IP per minute (429 past it). */
+    loginAttemptsPerMinute: number;
+    /** Failed logins for one username before it is locked out for lockoutSeconds. */
+    lockoutThreshold: number;
+    lockoutSeconds: number;
   };
+  /** Whether /api/openapi.json and /api/docs answer without authentication. */
+  apiDocsPublic: boolean;
   http: { corsOrigins: string[]; secureCookies: boolean; httpsOnly: boolean };
   log: { level: RawEnv['LOG_LEVEL']; pretty: boolean };
 }
@@ -117,7 +124,11 @@ export function parseConfig(
       jwtSecret: env.JWT_SECRET_KEY,
       jwtAlgorithm: env.JWT_ALGORITHM,
       accessTokenMinutes: env.JWT_ACCESS_TOKEN_EXPIRE_MINUTES,
+      loginAttemptsPerMinute: env.LOGIN_MAX_ATTEMPTS_PER_MINUTE,
+      lockoutThreshold: env.LOGIN_LOCKOUT_THRESHOLD,
+      lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
     },
+    apiDocsPublic: env.API_DOCS_PUBLIC ?? !isProduction,
     http: {
       corsOrigins: env.CORS_ORIGINS,
       secureCookies: env.SECURE_COOKIES ?? env.HTTPS_ONLY,

@@ -1,10 +1,12 @@
 // Builds the origin's dependencies from the environment: config → logger → databases → kv.
 // Shared by the Node entry, the Deno entry and the migrate command.
 import { hostname } from 'node:os';
+import { ensureBootstrapAdmin } from '../auth/users.ts';
 import { type Config, ConfigError, parseConfig } from '../config/index.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
+import { createLocalFileStore } from '../files/file-store.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
@@ -48,6 +50,23 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
       logger.warn({ err: error }, 'migration failed; starting anyway (STARTUP_WITHOUT_POSTGRES=true)');
     }
   }
+  // The admin from ADMIN_USERNAME/ADMIN_PASSWORD exists with that password (created or brought in sync).
+  try {
+    const outcome = await ensureBootstrapAdmin(db.app.drizzle, config.auth);
+    if (outcome !== 'unchanged')
+      logger.info({ username: config.auth.adminUsername, outcome }, 'bootstrap admin');
+  } catch (error) {
+    if (!config.startup.withoutPostgres) {
+      await db.close();
+      throw new StartupRefused(
+        `startup error: cannot create the bootstrap admin: ${maskSecretsInText((error as Error).message)}`,
+      );
+    }
+    logger.warn(
+      { err: error },
+      'bootstrap admin not ensured; starting anyway (STARTUP_WITHOUT_POSTGRES=true)',
+    );
+  }
   let kv: Awaited<ReturnType<typeof createKeyValueStore>>;
   try {
     kv = await createKeyValueStore(config, logger);
@@ -63,5 +82,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     logger,
     replicaId: `${hostname()}-${process.pid}`,
     startedAt: new Date(),
+    files: createLocalFileStore(config.files.baseDir),
   };
 }

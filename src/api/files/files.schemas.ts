@@ -1,0 +1,36 @@
+import { z } from '@hono/zod-openapi';
+
+export const FileSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string().openapi({ description: 'The client’s file name, cleaned (used only for downloads)' }),
+    content_type: z.string().openapi({ description: 'Sniffed from the content, not taken from the client' }),
+    declared_type: z.string().nullable().openapi({ description: 'What the client claimed' }),
+    size: z.number().int(),
+    sha256: z.string().openapi({ description: 'Hex SHA-256 of the content' }),
+    uploaded_by: z.string(),
+    created_at: z.string().openapi({ format: 'date-time' }),
+    deleted_at: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('File');
+
+export const FileListSchema = z
+  .object({
+    items: z.array(FileSchema),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .openapi('FileList');
+
+export const FileListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+// A plain OpenAPI schema, not zod: the upload is streamed by the handler, so no validator may buffer it.
+export const UPLOAD_BODY_SCHEMA = {
+  type: 'object' as const,
+  required: ['file'],
+  properties: { file: { type: 'string' as const, format: 'binary', description: 'The file (one part)' } },
+};
