@@ -1,0 +1,203 @@
+// Every compose combination validates with the real docker-compose (v1 here; the files avoid keys v1 lacks)
+// against placeholder env files, the expected services and volumes appear per combination, no secret is
+// written in a compose file, and nginx's body limit stays in step with MAX_FILE_SIZE.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../src/config/index.ts';
+import { findBinary } from '../support/binaries.ts';
+import { parseEnvFile, parseNginxSize } from '../support/sizes.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+const dockerDir = join(root, 'docker');
+const composeBinary = findBinary('docker-compose', ['/usr/bin', '/usr/local/bin']);
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+if (!composeBinary && !inCi)
+  console.warn('[compose] SKIPPING: docker-compose not found (apt-get install docker-compose)');
+
+const tmp = mkdtempSync(join(tmpdir(), 'app-server-compose-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Placeholder values only: what an operator's --env-file provides for interpolation. */
+const PLACEHOLDER_ENV = [
+  'POSTGRES_PASSWORD=placeholder-postgres-password',
+  'ADMIN_PASSWORD=placeholder-admin-password',
+  'JWT_SECRET_KEY=placeholder-jwt-secret',
+  'UPSTASH_REDIS_REST_TOKEN=placeholder-upstash-token',
+  'GRAFANA_ADMIN_PASSWORD=placeholder-grafana-password',
+  '',
+].join('\n');
+const placeholderEnv = join(tmp, 'placeholder.env');
+writeFileSync(placeholderEnv, PLACEHOLDER_ENV);
+
+const VARIANTS = ['local', 'aws'] as const;
+const PROFILE_SETS = [[], ['edge'], ['monitoring'], ['edge', 'monitoring']];
+
+async function compose(
+  variant: (typeof VARIANTS)[number],
+  profiles: string[],
+  args: string[],
+  envFile = placeholderEnv,
+) {
+  const files = ['-f', join(dockerDir, 'compose.base.yml'), '-f', join(dockerDir, `compose.${variant}.yml`)];
+  const profileArgs = profiles.flatMap((profile) => ['--profile', profile]);
+  return run(composeBinary!, [...files, '--env-file', envFile, ...profileArgs, ...args], {
+    // The origin's env_file (.env.local/.env.aws at the repo root) is pointed at the same placeholder file.
+    env: { ...process.env, APP_ENV_FILE: envFile },
+    encoding: 'utf8',
+  });
+}
+
+interface RenderedService {
+  profiles?: string[];
+  command?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: unknown;
+}
+interface Rendered {
+  services: Record<string, RenderedService>;
+  volumes: Record<string, unknown>;
+}
+
+async function rendered(variant: (typeof VARIANTS)[number], profiles: string[]): Promise<Rendered> {
+  const { stdout } = await compose(variant, profiles, ['config']);
+  return parseYaml(stdout) as Rendered;
+}
+
+/** docker-compose v1 lists every service in `config`; the ones `up` starts are those without a profile or with a chosen one. */
+async function activeServices(variant: (typeof VARIANTS)[number], profiles: string[]) {
+  const { services } = await rendered(variant, profiles);
+  return Object.entries(services)
+    .filter(([, service]) => !service.profiles || service.profiles.some((p) => profiles.includes(p)))
+    .map(([name]) => name)
+    .sort();
+}
+
+describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
+  it('has docker-compose (CI installs it)', () => {
+    expect(composeBinary, 'docker-compose binary').toBeDefined();
+  });
+
+  for (const variant of VARIANTS) {
+    for (const profiles of PROFILE_SETS) {
+      it(`base + ${variant}${profiles.map((p) => ` --profile ${p}`).join('')} validates`, async () => {
+        await compose(variant, profiles, ['config', '-q']);
+        const services = await activeServices(variant, profiles);
+        const expected = ['api', 'nginx', 'redis'];
+        if (variant === 'local') expected.push('postgres');
+        if (profiles.includes('edge')) expected.push('srh');
+        if (profiles.includes('monitoring')) expected.push('grafana', 'prometheus');
+        expect(services).toEqual(expected.sort());
+      });
+    }
+  }
+
+  it('persists files, Redis (append-only) and secrets in named volumes', async () => {
+    for (const variant of VARIANTS) {
+      const config = await rendered(variant, []);
+      expect(Object.keys(config.volumes)).toEqual(
+        expect.arrayContaining(['files-data', 'redis-data', 'secrets-data']),
+      );
+      const { redis, api, nginx } = config.services;
+      expect(redis!.command!.join(' ')).toContain('--appendonly yes');
+      expect(redis!.volumes).toContain('redis-data:/data:rw');
+      expect(api!.volumes).toEqual(
+        expect.arrayContaining(['files-data:/app/data/files:rw', 'secrets-data:/app/secrets:rw']),
+      );
+      expect(api!.environment).toMatchObject({ HOST: '0.0.0.0', FILES_BASE_DIR: '/app/data/files' });
+      expect(nginx!.volumes!.join(' ')).toContain('/nginx/nginx.conf:/etc/nginx/nginx.conf:ro');
+    }
+    const local = await rendered('local', []);
+    expect(local.services.api!.depends_on).toMatchObject({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
+    expect(local.services.postgres!.healthcheck).toBeDefined();
+    expect(local.services.api!.environment).toMatchObject({
+      APP_ENV: 'local',
+      MIGRATE_ON_START: 'true',
+      DB_APP_URL: 'postgresql://app:placeholder-postgres-password@postgres:5432/app_db',
+    });
+    const aws = await rendered('aws', []);
+    expect(aws.services.postgres).toBeUndefined();
+    expect(aws.services.api!.environment).toMatchObject({ APP_ENV: 'aws', MIGRATE_ON_START: 'false' });
+  });
+
+  it('refuses the local stack without POSTGRES_PASSWORD instead of using a default', async () => {
+    const empty = join(tmp, 'empty.env');
+    writeFileSync(empty, 'ADMIN_PASSWORD=placeholder\n');
+    await expect(compose('local', [], ['config', '-q'], empty)).rejects.toMatchObject({
+      stderr: expect.stringContaining('POSTGRES_PASSWORD'),
+    });
+  });
+
+  for (const variant of VARIANTS) {
+    const example = join(root, `.env.${variant}.example`);
+    it.runIf(existsSync(example))(`validates with the repository's .env.${variant}.example`, async () => {
+      await compose(variant, ['edge', 'monitoring'], ['config', '-q'], example);
+    });
+  }
+});
+
+describe('no secret is written in a compose file (seed 003 C7)', () => {
+  const composeFiles = readdirSync(dockerDir).filter((name) => /^compose\..*\.ya?ml$/.test(name));
+  const SECRET_KEY =
+    /^\s*-?\s*[A-Z0-9_]*(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY)[A-Z0-9_]*\s*[:=]\s*(.*)$/;
+
+  it.each(composeFiles)('%s', (name) => {
+    const lines = readFileSync(join(dockerDir, name), 'utf8').split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (line.trim().startsWith('#')) continue;
+      const where = `${name}:${index + 1}: ${line.trim()}`;
+      const secret = SECRET_KEY.exec(line);
+      if (secret) {
+        // Only interpolation from the env file, with no default or an empty one.
+        expect(secret[2]!.trim(), where).toMatch(/^"?\$\{[A-Z0-9_]+(:-|:\?[^}]*)?\}"?$/);
+      }
+      const credentials = /:\/\/[^:/\s@]+:([^@\s]+)@/.exec(line);
+      if (credentials) expect(credentials[1], where).toMatch(/^\$\{[A-Z0-9_]+(:\?[^}]*)?\}$/);
+    }
+  });
+});
+
+describe("nginx's body limit and MAX_FILE_SIZE stay in step", () => {
+  const base = readFileSync(join(dockerDir, 'compose.base.yml'), 'utf8');
+  const composeDefault = /NGINX_CLIENT_MAX_BODY_SIZE:\s*\$\{NGINX_CLIENT_MAX_BODY_SIZE:-([^}]+)\}/.exec(
+    base,
+  )?.[1];
+  const MIB = 1024 * 1024;
+
+  /** A multipart upload of a MAX_FILE_SIZE file must pass nginx; much more than that should not. */
+  const expectInStep = (nginxLimit: number, maxFileSize: number, where: string) => {
+    expect(nginxLimit, `${where}: nginx admits a full-size upload`).toBeGreaterThan(maxFileSize);
+    expect(nginxLimit, `${where}: nginx is not far above MAX_FILE_SIZE`).toBeLessThanOrEqual(
+      maxFileSize + 2 * MIB,
+    );
+  };
+
+  it('the compose default fits the config default', () => {
+    expect(composeDefault).toBeDefined();
+    const { config } = parseConfig({});
+    expectInStep(parseNginxSize(composeDefault!), config.files.maxFileSize, 'compose default');
+  });
+
+  for (const variant of VARIANTS) {
+    const example = join(root, `.env.${variant}.example`);
+    it.runIf(existsSync(example))(
+      `.env.${variant}.example sets a matching NGINX_CLIENT_MAX_BODY_SIZE`,
+      () => {
+        const values = parseEnvFile(readFileSync(example, 'utf8'));
+        if (!values.MAX_FILE_SIZE) return;
+        const limit = values.NGINX_CLIENT_MAX_BODY_SIZE ?? composeDefault!;
+        expectInStep(parseNginxSize(limit), Number(values.MAX_FILE_SIZE), `.env.${variant}.example`);
+      },
+    );
+  }
+});
