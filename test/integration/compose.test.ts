@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../src/config/index.ts';
 import { findBinary } from '../support/binaries.ts';
+import { composeMaxFileSizeDefault, nginxBodyLimitFor } from '../support/body-limit.ts';
 import { parseEnvFile, parseNginxSize } from '../support/sizes.ts';
 
 const run = promisify(execFile);
@@ -66,8 +67,12 @@ interface Rendered {
   volumes: Record<string, unknown>;
 }
 
-async function rendered(variant: (typeof VARIANTS)[number], profiles: string[]): Promise<Rendered> {
-  const { stdout } = await compose(variant, profiles, ['config']);
+async function rendered(
+  variant: (typeof VARIANTS)[number],
+  profiles: string[],
+  envFile = placeholderEnv,
+): Promise<Rendered> {
+  const { stdout } = await compose(variant, profiles, ['config'], envFile);
   return parseYaml(stdout) as Rendered;
 }
 
@@ -130,12 +135,22 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
     expect(aws.services.api!.environment).toMatchObject({ APP_ENV: 'aws', MIGRATE_ON_START: 'false' });
   });
 
-  it('refuses the local stack without POSTGRES_PASSWORD instead of using a default', async () => {
-    const empty = join(tmp, 'empty.env');
-    writeFileSync(empty, 'ADMIN_PASSWORD=placeholder\n');
-    await expect(compose('local', [], ['config', '-q'], empty)).rejects.toMatchObject({
-      stderr: expect.stringContaining('POSTGRES_PASSWORD'),
+  it('runs the local database without a password only when the env file sets none', async () => {
+    const noPassword = join(tmp, 'no-password.env');
+    writeFileSync(noPassword, 'ADMIN_PASSWORD=placeholder\n');
+    const open = await rendered('local', [], noPassword);
+    expect(open.services.postgres!.environment).toMatchObject({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
+    expect(open.services.api!.environment!.DB_APP_URL).toBe('postgresql://app:@postgres:5432/app_db');
+    const withPassword = join(tmp, 'with-password.env');
+    writeFileSync(withPassword, 'POSTGRES_PASSWORD=local-pw\nPOSTGRES_HOST_AUTH_METHOD=scram-sha-256\n');
+    const closed = await rendered('local', [], withPassword);
+    expect(closed.services.postgres!.environment).toMatchObject({
+      POSTGRES_PASSWORD: 'local-pw',
+      POSTGRES_HOST_AUTH_METHOD: 'scram-sha-256',
     });
+    expect(closed.services.api!.environment!.DB_APP_URL).toBe(
+      'postgresql://app:local-pw@postgres:5432/app_db',
+    );
   });
 
   for (const variant of VARIANTS) {
@@ -161,17 +176,14 @@ describe('no secret is written in a compose file (seed 003 C7)', () => {
         // Only interpolation from the env file, with no default or an empty one.
         expect(secret[2]!.trim(), where).toMatch(/^"?\$\{[A-Z0-9_]+(:-|:\?[^}]*)?\}"?$/);
       }
-      const credentials = /:\/\/[^:/\s@]+:([^@\s]+)@/.exec(line);
-      if (credentials) expect(credentials[1], where).toMatch(/^\$\{[A-Z0-9_]+(:\?[^}]*)?\}$/);
+      const credentials = /:\/\/(\$\{[^}]*\}|[^:/\s@]+):([^@\s]+)@/.exec(line);
+      if (credentials) expect(credentials[2], where).toMatch(/^\$\{[A-Z0-9_]+(:-|:\?[^}]*)?\}$/);
     }
   });
 });
 
 describe("nginx's body limit and MAX_FILE_SIZE stay in step", () => {
   const base = readFileSync(join(dockerDir, 'compose.base.yml'), 'utf8');
-  const composeDefault = /NGINX_CLIENT_MAX_BODY_SIZE:\s*\$\{NGINX_CLIENT_MAX_BODY_SIZE:-([^}]+)\}/.exec(
-    base,
-  )?.[1];
   const MIB = 1024 * 1024;
 
   /** A multipart upload of a MAX_FILE_SIZE file must pass nginx; much more than that should not. */
@@ -182,22 +194,34 @@ describe("nginx's body limit and MAX_FILE_SIZE stay in step", () => {
     );
   };
 
-  it('the compose default fits the config default', () => {
-    expect(composeDefault).toBeDefined();
+  it("compose hands nginx the config's default MAX_FILE_SIZE, and the entrypoint adds the multipart margin", () => {
     const { config } = parseConfig({});
-    expectInStep(parseNginxSize(composeDefault!), config.files.maxFileSize, 'compose default');
+    const composeDefault = composeMaxFileSizeDefault(base);
+    expect(Number(composeDefault)).toBe(config.files.maxFileSize);
+    expectInStep(
+      parseNginxSize(nginxBodyLimitFor({ MAX_FILE_SIZE: composeDefault })),
+      config.files.maxFileSize,
+      'default',
+    );
+  });
+
+  it("reads the seed's commented values and honours an explicit NGINX_CLIENT_MAX_BODY_SIZE", () => {
+    expect(nginxBodyLimitFor({ MAX_FILE_SIZE: '52428800  # 50MB' })).toBe(String(52428800 + MIB));
+    expect(nginxBodyLimitFor({})).toBe(String(10485760 + MIB));
+    expect(nginxBodyLimitFor({ MAX_FILE_SIZE: '10485760', NGINX_CLIENT_MAX_BODY_SIZE: '64m' })).toBe('64m');
+    expect(nginxBodyLimitFor({ MAX_FILE_SIZE: 'ten megabytes' })).toBe('11m');
   });
 
   for (const variant of VARIANTS) {
     const example = join(root, `.env.${variant}.example`);
-    it.runIf(existsSync(example))(
-      `.env.${variant}.example sets a matching NGINX_CLIENT_MAX_BODY_SIZE`,
-      () => {
-        const values = parseEnvFile(readFileSync(example, 'utf8'));
-        if (!values.MAX_FILE_SIZE) return;
-        const limit = values.NGINX_CLIENT_MAX_BODY_SIZE ?? composeDefault!;
-        expectInStep(parseNginxSize(limit), Number(values.MAX_FILE_SIZE), `.env.${variant}.example`);
-      },
-    );
+    it.runIf(existsSync(example))(`.env.${variant}.example gives nginx a matching limit`, () => {
+      const values = parseEnvFile(readFileSync(example, 'utf8'));
+      const maxFileSize = parseConfig({ MAX_FILE_SIZE: values.MAX_FILE_SIZE }).config.files.maxFileSize;
+      const limit = nginxBodyLimitFor({
+        MAX_FILE_SIZE: values.MAX_FILE_SIZE,
+        NGINX_CLIENT_MAX_BODY_SIZE: values.NGINX_CLIENT_MAX_BODY_SIZE,
+      });
+      expectInStep(parseNginxSize(limit), maxFileSize, `.env.${variant}.example`);
+    });
   }
 });

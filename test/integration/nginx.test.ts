@@ -6,15 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeMaxFileSizeDefault, nginxBodyLimitFor } from '../support/body-limit.ts';
 import { findNginxBinary, type RunningNginx, startNginx } from '../support/nginx.ts';
 import { startTestOrigin, type TestOrigin } from '../support/origin.ts';
-import { composeNginxBodyLimit, parseNginxSize } from '../support/sizes.ts';
+import { parseNginxSize } from '../support/sizes.ts';
 
 const root = join(import.meta.dirname, '../..');
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const nginxBinary = findNginxBinary();
 if (!nginxBinary && !inCi) console.warn('[nginx] SKIPPING: nginx not found (apt-get install nginx)');
-const bodyLimit = composeNginxBodyLimit(readFileSync(join(root, 'docker/compose.base.yml'), 'utf8'));
+// The limit the nginx container gets with compose's default MAX_FILE_SIZE, computed by the real entrypoint script.
+const bodyLimit = nginxBodyLimitFor({
+  MAX_FILE_SIZE: composeMaxFileSizeDefault(readFileSync(join(root, 'docker/compose.base.yml'), 'utf8')),
+});
 const bodyLimitBytes = parseNginxSize(bodyLimit);
 
 interface Envelope {

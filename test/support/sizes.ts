@@ -21,10 +21,3 @@ export function parseEnvFile(text: string): Record<string, string> {
   }
   return values;
 }
-
-/** The NGINX_CLIENT_MAX_BODY_SIZE default docker/compose.base.yml hands the nginx container. */
-export function composeNginxBodyLimit(composeBase: string): string {
-  const match = /NGINX_CLIENT_MAX_BODY_SIZE:\s*\$\{NGINX_CLIENT_MAX_BODY_SIZE:-([^}]+)\}/.exec(composeBase);
-  if (!match) throw new Error('compose.base.yml sets no NGINX_CLIENT_MAX_BODY_SIZE default');
-  return match[1]!;
-}
