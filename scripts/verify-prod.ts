@@ -224,14 +224,18 @@ async function verify(options: ReturnType<typeof parseOptions>): Promise<CheckRe
     const auth = { Authorization: `Bearer ${token}` };
     let func = options.jobFunc;
     if (!func) {
+      // Prefer the built-in hello job (harmless); else the first registered function.
       const { response, text } = await request(api('/functions'), { headers: auth });
-      const body = json(text) as { items?: { name: string }[]; data?: { name: string }[] } | undefined;
-      const list = Array.isArray(body) ? (body as { name: string }[]) : (body?.items ?? body?.data ?? []);
-      func = list[0]?.name;
-      if (!func)
+      const body = json(text) as { items?: { key?: string; name?: string }[] } | undefined;
+      const keys = (body?.items ?? [])
+        .map((item) => item.key ?? item.name)
+        .filter((key): key is string => !!key);
+      func = keys.find((key) => key.endsWith(':hello_job')) ?? keys[0];
+      if (!func) {
         fail(
           `no --job-func and GET ${options.apiPrefix}/functions gave none (${reasonOf(response.status, text)})`,
         );
+      }
     }
     const name = `verify-prod-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
     const created = await request(api('/jobs'), {

@@ -38,6 +38,7 @@ writeFileSync(placeholderEnv, PLACEHOLDER_ENV);
 
 const VARIANTS = ['local', 'aws'] as const;
 const PROFILE_SETS = [[], ['edge'], ['monitoring'], ['edge', 'monitoring']];
+const ALL_PROFILES = ['edge', 'monitoring'];
 
 async function compose(
   variant: (typeof VARIANTS)[number],
@@ -67,18 +68,23 @@ interface Rendered {
   volumes: Record<string, unknown>;
 }
 
-async function rendered(
-  variant: (typeof VARIANTS)[number],
-  profiles: string[],
-  envFile = placeholderEnv,
-): Promise<Rendered> {
-  const { stdout } = await compose(variant, profiles, ['config'], envFile);
-  return parseYaml(stdout) as Rendered;
+const renderings = new Map<string, Promise<Rendered>>();
+
+/** `docker-compose config`, parsed; one run per variant and env file (docker-compose v1 is slow to start). */
+function rendered(variant: (typeof VARIANTS)[number], envFile = placeholderEnv): Promise<Rendered> {
+  const key = `${variant}|${envFile}`;
+  if (!renderings.has(key)) {
+    renderings.set(
+      key,
+      compose(variant, ALL_PROFILES, ['config'], envFile).then(({ stdout }) => parseYaml(stdout) as Rendered),
+    );
+  }
+  return renderings.get(key)!;
 }
 
-/** docker-compose v1 lists every service in `config`; the ones `up` starts are those without a profile or with a chosen one. */
+/** The services `up` starts: those without a profile or with a chosen one. */
 async function activeServices(variant: (typeof VARIANTS)[number], profiles: string[]) {
-  const { services } = await rendered(variant, profiles);
+  const { services } = await rendered(variant);
   return Object.entries(services)
     .filter(([, service]) => !service.profiles || service.profiles.some((p) => profiles.includes(p)))
     .map(([name]) => name)
@@ -106,7 +112,7 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
 
   it('persists files, Redis (append-only) and secrets in named volumes', async () => {
     for (const variant of VARIANTS) {
-      const config = await rendered(variant, []);
+      const config = await rendered(variant);
       expect(Object.keys(config.volumes)).toEqual(
         expect.arrayContaining(['files-data', 'redis-data', 'secrets-data']),
       );
@@ -119,7 +125,7 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
       expect(api!.environment).toMatchObject({ HOST: '0.0.0.0', FILES_BASE_DIR: '/app/data/files' });
       expect(nginx!.volumes!.join(' ')).toContain('/nginx/nginx.conf:/etc/nginx/nginx.conf:ro');
     }
-    const local = await rendered('local', []);
+    const local = await rendered('local');
     expect(local.services.api!.depends_on).toMatchObject({
       postgres: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
@@ -130,7 +136,7 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
       MIGRATE_ON_START: 'true',
       DB_APP_URL: 'postgresql://app:placeholder-postgres-password@postgres:5432/app_db',
     });
-    const aws = await rendered('aws', []);
+    const aws = await rendered('aws');
     expect(aws.services.postgres).toBeUndefined();
     expect(aws.services.api!.environment).toMatchObject({ APP_ENV: 'aws', MIGRATE_ON_START: 'false' });
   });
@@ -138,12 +144,12 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
   it('runs the local database without a password only when the env file sets none', async () => {
     const noPassword = join(tmp, 'no-password.env');
     writeFileSync(noPassword, 'ADMIN_PASSWORD=placeholder\n');
-    const open = await rendered('local', [], noPassword);
+    const open = await rendered('local', noPassword);
     expect(open.services.postgres!.environment).toMatchObject({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
     expect(open.services.api!.environment!.DB_APP_URL).toBe('postgresql://app:@postgres:5432/app_db');
     const withPassword = join(tmp, 'with-password.env');
     writeFileSync(withPassword, 'POSTGRES_PASSWORD=local-pw\nPOSTGRES_HOST_AUTH_METHOD=scram-sha-256\n');
-    const closed = await rendered('local', [], withPassword);
+    const closed = await rendered('local', withPassword);
     expect(closed.services.postgres!.environment).toMatchObject({
       POSTGRES_PASSWORD: 'local-pw',
       POSTGRES_HOST_AUTH_METHOD: 'scram-sha-256',

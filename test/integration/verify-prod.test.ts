@@ -11,6 +11,7 @@ import { startTestOrigin, type TestOrigin } from '../support/origin.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
 import { type RedisServer, startRedis } from '../support/redis-server.ts';
+import { routeExists, tryIssueToken } from '../support/routes.ts';
 
 const root = join(import.meta.dirname, '../..');
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -39,14 +40,6 @@ function verifyProd(args: string[]): Promise<Run> {
       },
     );
   });
-}
-
-/** Whether the origin serves a route: anything but its 404 not_found envelope. */
-async function routeExists(url: string, method: string): Promise<boolean> {
-  const response = await fetch(url, { method });
-  if (response.status !== 404) return true;
-  const body = (await response.json().catch(() => ({}))) as { error_code?: string };
-  return body.error_code !== 'not_found';
 }
 
 describe.skipIf(!realPostgresUrl() && !inCi)('npm run verify:prod', () => {
@@ -97,8 +90,9 @@ describe.skipIf(!realPostgresUrl() && !inCi)('npm run verify:prod', () => {
     expect(run.lines.get('readiness')!.detail).toContain('redis=healthy');
     expect(run.stdout + run.stderr).not.toContain(ADMIN_PASSWORD);
 
-    const hasToken = await routeExists(`${origin.url}/api/v1/auth/token`, 'POST');
-    const hasJobs = await routeExists(`${origin.url}/api/v1/jobs`, 'POST');
+    const credentials = { username: 'admin', password: ADMIN_PASSWORD };
+    const hasToken = (await tryIssueToken(origin.url, credentials)) !== undefined;
+    const hasJobs = await routeExists(origin.url, 'GET', '/api/v1/jobs', credentials);
     if (hasToken && hasJobs) {
       expect(run.lines.get('token issue'), run.stdout).toMatchObject({ outcome: 'ok' });
       expect(run.lines.get('job create-then-read'), run.stdout).toMatchObject({ outcome: 'ok' });
