@@ -124,6 +124,7 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
       );
       expect(api!.environment).toMatchObject({ HOST: '0.0.0.0', FILES_BASE_DIR: '/app/data/files' });
       expect(nginx!.volumes!.join(' ')).toContain('/nginx/nginx.conf:/etc/nginx/nginx.conf:ro');
+      expect(nginx!.depends_on).toMatchObject({ api: { condition: 'service_healthy' } });
     }
     const local = await rendered('local');
     expect(local.services.api!.depends_on).toMatchObject({
