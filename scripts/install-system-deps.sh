@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the full test suite needs (Debian 12): PostgreSQL 15 (when the machine
-# lacks it), redis-server, nginx, chromium and docker-compose (v1, to validate compose files offline).
+# lacks it) and its client tools (pg_dump), redis-server, nginx, chromium and docker-compose (v1, to validate compose files offline).
 # Needs root (or sudo). Safe to re-run: it installs only what is missing.
 set -euo pipefail
 
@@ -9,6 +9,9 @@ have() { command -v "$1" >/dev/null 2>&1; }
 pg_ok() { have initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 
 pg_ok || need+=(postgresql-15)
+# pg_dump/pg_restore/psql for scripts/backup.sh and restore.sh (part of postgresql-15, separate when initdb
+# came from elsewhere).
+have pg_dump || need+=(postgresql-client-15)
 have redis-server || need+=(redis-server)
 have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx)
 have chromium || need+=(chromium)

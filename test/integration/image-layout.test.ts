@@ -1,0 +1,100 @@
+// The runtime stage's layout, without a Docker engine: the build output (tsc with tsconfig.build.json),
+// migrations/ and package.json in one folder, as docker/Dockerfile assembles /app. From there the image's
+// migrate command applies the migrations, the image's CMD starts the origin, the image's HEALTHCHECK command
+// (taken from the Dockerfile, run as it is) passes, and SIGTERM ends the process cleanly (tini forwards it).
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../support/dockerfile.ts';
+import { freePort } from '../support/ports.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+const runtime = parseDockerfile(readFileSync(join(root, 'docker/Dockerfile'), 'utf8')).stages.at(-1)!;
+const lastArgs = (keyword: string) => runtime.instructions.filter((i) => i.keyword === keyword).at(-1)!.args;
+const cmd = JSON.parse(lastArgs('CMD')) as string[];
+const healthcheck = JSON.parse(lastArgs('HEALTHCHECK').replace(/^.*?CMD\s+/, '')) as string[];
+
+describe('the runtime image layout', () => {
+  let app: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    app = mkdtempSync(join(tmpdir(), 'app-server-image-'));
+    // What the build stage runs (npm run build), writing to the image folder instead of the repo's dist/.
+    await run(join(root, 'node_modules/.bin/tsc'), [
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      join(app, 'dist'),
+    ]);
+    cpSync(join(root, 'migrations'), join(app, 'migrations'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(app, 'package.json'));
+    symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'));
+    env = {
+      PATH: process.env.PATH,
+      APP_ENV: 'local',
+      DATA_DIR: join(app, 'data'),
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+    };
+  });
+  afterAll(() => {
+    if (app) rmSync(app, { recursive: true, force: true });
+  });
+
+  it('applies the migrations with the documented one-off command', async () => {
+    const { stdout } = await run(process.execPath, ['dist/src/entry/migrate.js'], { cwd: app, env });
+    expect(stdout).toMatch(/migrations applied: [1-9]\d*, already applied: 0/);
+  });
+
+  it('starts with the CMD, passes the HEALTHCHECK and stops cleanly on SIGTERM', async () => {
+    expect(cmd[0]).toBe('node');
+    expect(healthcheck[0]).toBe('node');
+    const port = String(await freePort());
+    const origin: ChildProcess = spawn(process.execPath, cmd.slice(1), {
+      cwd: app,
+      env: { ...env, PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    origin.stdout!.on('data', (chunk) => {
+      output += chunk;
+    });
+    origin.stderr!.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => origin.once('exit', (code) => resolve(code)));
+    try {
+      // The HEALTHCHECK's own command decides readiness: Docker would run it the same way.
+      const probe = () =>
+        run(process.execPath, healthcheck.slice(1), { env: { ...env, PORT: port } }).then(
+          () => true,
+          () => false,
+        );
+      let healthy = false;
+      for (let attempt = 0; attempt < 200 && !healthy && origin.exitCode === null; attempt++) {
+        healthy = await probe();
+        if (!healthy) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(healthy, output).toBe(true);
+      const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      origin.kill('SIGTERM');
+    }
+    expect(await exited, output).toBe(0);
+  });
+
+  it('fails the HEALTHCHECK when nothing listens', async () => {
+    const port = String(await freePort());
+    await expect(
+      run(process.execPath, healthcheck.slice(1), { env: { ...env, PORT: port } }),
+    ).rejects.toMatchObject({
+      code: 1,
+    });
+  });
+});
