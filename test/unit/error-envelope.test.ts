@@ -1,4 +1,5 @@
 // Every 4xx/5xx is {error_code, message, detail, trace_id}, with trace_id equal to the X-Request-Id header.
+// Probe routes live outside /api, where authentication (tested in test/api) would answer first.
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -50,7 +51,7 @@ async function testApp(env: Record<string, string> = {}) {
       throw new AppError(409, 'version_conflict', 'The job changed meanwhile', { current_version: 3 });
     })
     .get('/admin-only', requireRole('admin'), (c) => c.text('secret'));
-  app.route('/api/v1/probe', probe);
+  app.route('/probe', probe);
   return { app, log };
 }
 
@@ -69,8 +70,8 @@ async function expectEnvelope(response: Response, status: number, code: string) 
 describe('error envelope', () => {
   it('404 for an unknown route', async () => {
     const { app } = await testApp();
-    const body = await expectEnvelope(await app.request('/api/v1/nothing-here'), 404, 'not_found');
-    expect(body.message).toBe('No route for GET /api/v1/nothing-here');
+    const body = await expectEnvelope(await app.request('/nothing-here'), 404, 'not_found');
+    expect(body.message).toBe('No route for GET /nothing-here');
     expect(body.detail).toBeNull();
   });
 
@@ -84,7 +85,7 @@ describe('error envelope', () => {
 
   it('422 listing each validation issue with where it was found', async () => {
     const { app } = await testApp();
-    const response = await app.request('/api/v1/probe/widgets', {
+    const response = await app.request('/probe/widgets', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: '', count: 'many' }),
@@ -95,7 +96,7 @@ describe('error envelope', () => {
       ['json', 'count'],
       ['json', 'name'],
     ]);
-    const query = await app.request('/api/v1/probe/widgets?dry_run=perhaps', {
+    const query = await app.request('/probe/widgets?dry_run=perhaps', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'a', count: 1 }),
@@ -106,7 +107,7 @@ describe('error envelope', () => {
 
   it('the valid request passes the same route', async () => {
     const { app } = await testApp();
-    const response = await app.request('/api/v1/probe/widgets', {
+    const response = await app.request('/probe/widgets', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'a', count: 2 }),
@@ -117,7 +118,7 @@ describe('error envelope', () => {
 
   it('400 for malformed JSON, never a 500', async () => {
     const { app, log } = await testApp();
-    const response = await app.request('/api/v1/probe/widgets', {
+    const response = await app.request('/probe/widgets', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"name": "a", ',
@@ -130,19 +131,19 @@ describe('error envelope', () => {
   it('AppError keeps its status, code and detail; requireRole answers 401 with WWW-Authenticate', async () => {
     const { app } = await testApp();
     const conflict = await expectEnvelope(
-      await app.request('/api/v1/probe/conflict'),
+      await app.request('/probe/conflict'),
       409,
       'version_conflict',
     );
     expect(conflict.detail).toEqual({ current_version: 3 });
-    const anonymous = await app.request('/api/v1/probe/admin-only');
+    const anonymous = await app.request('/probe/admin-only');
     await expectEnvelope(anonymous, 401, 'unauthorized');
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('500 from a throwing route: generic message, no stack, secrets masked locally', async () => {
     const { app, log } = await testApp();
-    const response = await app.request('/api/v1/probe/boom');
+    const response = await app.request('/probe/boom');
     const body = await expectEnvelope(response, 500, 'internal_error');
     expect(body.message).toBe('Internal server error');
     const text = JSON.stringify(body);
@@ -156,7 +157,7 @@ describe('error envelope', () => {
 
   it('500 in production: no internal detail at all', async () => {
     const { app } = await testApp(PRODUCTION_ENV);
-    const body = await expectEnvelope(await app.request('/api/v1/probe/boom'), 500, 'internal_error');
+    const body = await expectEnvelope(await app.request('/probe/boom'), 500, 'internal_error');
     expect(body.detail).toBeNull();
     expect(JSON.stringify(body)).not.toMatch(/connect failed|postgres|stack/);
   });

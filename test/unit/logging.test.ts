@@ -11,7 +11,7 @@ async function appWithLog(env: Record<string, string> = {}) {
   const { deps, log } = await createTestDeps({ env, app: UNUSED_DATABASE, legacy: null });
   const app = createApp(deps);
   app.route(
-    '/api/v1/probe',
+    '/probe',
     createRouter()
       .get('/items/:id', (c) => c.json({ id: c.req.param('id') }))
       .get('/boom', () => {
@@ -26,7 +26,7 @@ const requestLines = (lines: Record<string, unknown>[]) => lines.filter((line) =
 describe('request log lines', () => {
   it('writes exactly one line per request with method, route template, status, duration and trace id', async () => {
     const { app, log } = await appWithLog();
-    const response = await app.request('/api/v1/probe/items/42?x=1', {
+    const response = await app.request('/probe/items/42?x=1', {
       headers: { 'X-Request-Id': 'req-42' },
     });
     expect(response.status).toBe(200);
@@ -35,8 +35,8 @@ describe('request log lines', () => {
     expect(lines[0]).toMatchObject({
       level: 30,
       method: 'GET',
-      route: '/api/v1/probe/items/:id',
-      path: '/api/v1/probe/items/42',
+      route: '/probe/items/:id',
+      path: '/probe/items/42',
       status: 200,
       trace_id: 'req-42',
     });
@@ -47,20 +47,20 @@ describe('request log lines', () => {
 
   it('logs 4xx at info and 5xx at error, each once', async () => {
     const { app, log } = await appWithLog();
-    await app.request('/api/v1/nowhere');
-    await app.request('/api/v1/probe/boom');
+    await app.request('/nowhere');
+    await app.request('/probe/boom');
     const lines = requestLines(log.lines);
     expect(lines.map((line) => [line.status, line.level])).toEqual([
       [404, 30],
       [500, 50],
     ]);
-    expect(lines[1]!.route).toBe('/api/v1/probe/boom');
+    expect(lines[1]!.route).toBe('/probe/boom');
   });
 
   it('follows LOG_LEVEL', async () => {
     const { app, log } = await appWithLog({ LOG_LEVEL: 'WARN' });
     await app.request('/healthz');
-    await app.request('/api/v1/probe/boom');
+    await app.request('/probe/boom');
     expect(requestLines(log.lines).map((line) => line.status)).toEqual([500]);
   });
 });
