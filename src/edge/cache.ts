@@ -1,0 +1,159 @@
+// The edge cache over the Cache API (caches.default): GET/HEAD under /api only, ruled by the origin's
+// Cache-Control (cache-policy.ts), revalidated with ETag. Every answer says what happened in X-Cache.
+import {
+  decideStore,
+  etagMatches,
+  parseCacheControl,
+  type StoreDecision,
+  servableToCredentialed,
+  sharedFreshnessSeconds,
+} from './cache-policy.ts';
+import { type ForwardOptions, forwardToOrigin } from './proxy.ts';
+
+export const CACHE_STATUS_HEADER = 'X-Cache';
+
+/**
+ * HIT: answered from the edge cache. REVALIDATED: a stale entry the origin confirmed with 304.
+ * MISS: fetched from the origin and stored. BYPASS: not cacheable (method, path, credentials, the
+ * origin's Cache-Control), fetched from the origin and not stored.
+ */
+export type CacheStatus = 'HIT' | 'REVALIDATED' | 'MISS' | 'BYPASS';
+
+/** The subset of the Cache API the worker uses. */
+export interface EdgeCacheStore {
+  match(request: Request): Promise<Response | undefined>;
+  put(request: Request, response: Response): Promise<void>;
+}
+
+export function defaultCacheStore(): EdgeCacheStore {
+  return (caches as unknown as { default: EdgeCacheStore }).default;
+}
+
+// Stored entries carry the origin's own Cache-Control and the time they were stored; the Cache-Control
+// the Cache API sees only says how long to keep the entry (freshness plus the revalidation window),
+// because the Cache API never returns stale entries and revalidation needs them.
+const STORED_AT = 'x-edge-stored-at';
+const ORIGIN_CACHE_CONTROL = 'x-edge-origin-cache-control';
+const INTERNAL_HEADERS = [STORED_AT, ORIGIN_CACHE_CONTROL, 'cf-cache-status'];
+
+/** Response headers a 304 may update on the stored entry (RFC 9111 4.3.4). */
+const REFRESHED_BY_304 = ['cache-control', 'etag', 'expires', 'date', 'last-modified', 'vary'];
+
+export interface CacheContext {
+  request: Request;
+  path: string;
+  cache: EdgeCacheStore;
+  forward: Omit<ForwardOptions, 'method' | 'headers'>;
+  revalidateKeepSeconds: number;
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+export interface CachedAnswer {
+  response: Response;
+  status: CacheStatus;
+}
+
+export function isCacheablePath(path: string): boolean {
+  return path.startsWith('/api/');
+}
+
+export async function answerThroughCache(ctx: CacheContext): Promise<CachedAnswer> {
+  const { request } = ctx;
+  const method = request.method;
+  if ((method !== 'GET' && method !== 'HEAD') || !isCacheablePath(ctx.path)) {
+    return { response: await forwardToOrigin(request, ctx.forward), status: 'BYPASS' };
+  }
+  const credentialed = request.headers.has('authorization') || request.headers.has('cookie');
+  const key = new Request(request.url, { method: 'GET' });
+  const stored = await ctx.cache.match(key);
+
+  if (stored && (!credentialed || servableToCredentialed(stored.headers.get(ORIGIN_CACHE_CONTROL)))) {
+    const ageSeconds = Math.max(0, (Date.now() - Number(stored.headers.get(STORED_AT) ?? 0)) / 1000);
+    const freshFor = sharedFreshnessSeconds(parseCacheControl(stored.headers.get(ORIGIN_CACHE_CONTROL)));
+    if (ageSeconds < freshFor) {
+      return { response: toClient(stored, request, Math.floor(ageSeconds)), status: 'HIT' };
+    }
+    const etag = stored.headers.get('etag');
+    if (etag) {
+      const revalidation = await forwardToOrigin(request, {
+        ...ctx.forward,
+        method: 'GET',
+        headers: { 'If-None-Match': etag },
+      });
+      if (revalidation.status === 304) {
+        const refreshed = refreshFrom304(stored, revalidation);
+        const decision = decisionFor(refreshed, credentialed, ctx.revalidateKeepSeconds);
+        if (decision.store) ctx.waitUntil(ctx.cache.put(key, toStorable(refreshed.clone(), decision)));
+        return { response: toClient(refreshed, request, 0), status: 'REVALIDATED' };
+      }
+      return storeAndAnswer(ctx, key, revalidation, credentialed);
+    }
+  }
+  // A HEAD miss is fetched as GET so the entry can serve both; Hono drops the body for HEAD.
+  const fromOrigin = await forwardToOrigin(request, { ...ctx.forward, method: 'GET' });
+  return storeAndAnswer(ctx, key, fromOrigin, credentialed);
+}
+
+function decisionFor(
+  response: Response,
+  credentialed: boolean,
+  revalidateKeepSeconds: number,
+): StoreDecision {
+  return decideStore({
+    status: response.status,
+    cacheControl: response.headers.get('cache-control'),
+    etag: response.headers.get('etag'),
+    setCookie: response.headers.has('set-cookie'),
+    vary: response.headers.get('vary'),
+    credentialed,
+    revalidateKeepSeconds,
+  });
+}
+
+function storeAndAnswer(
+  ctx: CacheContext,
+  key: Request,
+  fromOrigin: Response,
+  credentialed: boolean,
+): CachedAnswer {
+  const decision = decisionFor(fromOrigin, credentialed, ctx.revalidateKeepSeconds);
+  if (!decision.store) return { response: fromOrigin, status: 'BYPASS' };
+  ctx.waitUntil(ctx.cache.put(key, toStorable(fromOrigin.clone(), decision)));
+  return { response: fromOrigin, status: 'MISS' };
+}
+
+function toStorable(response: Response, decision: { keepSeconds: number }): Response {
+  const headers = new Headers(response.headers);
+  headers.set(ORIGIN_CACHE_CONTROL, response.headers.get('cache-control') ?? '');
+  headers.set(STORED_AT, String(Date.now()));
+  headers.set('cache-control', `public, max-age=${decision.keepSeconds}`);
+  headers.delete('x-request-id');
+  headers.delete('age');
+  return new Response(response.body, { status: response.status, headers });
+}
+
+/** The stored entry as the client sees it: the origin's headers, an Age, a 304 when the client's ETag matches. */
+function toClient(stored: Response, request: Request, ageSeconds: number): Response {
+  const headers = new Headers(stored.headers);
+  headers.set('cache-control', stored.headers.get(ORIGIN_CACHE_CONTROL) ?? '');
+  for (const name of INTERNAL_HEADERS) headers.delete(name);
+  headers.set('age', String(ageSeconds));
+  if (etagMatches(request.headers.get('if-none-match'), stored.headers.get('etag'))) {
+    headers.delete('content-length');
+    headers.delete('content-type');
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(stored.body, { status: stored.status, headers });
+}
+
+function refreshFrom304(stored: Response, notModified: Response): Response {
+  const headers = new Headers(stored.headers);
+  headers.set('cache-control', stored.headers.get(ORIGIN_CACHE_CONTROL) ?? '');
+  for (const name of REFRESHED_BY_304) {
+    const value = notModified.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  headers.set(ORIGIN_CACHE_CONTROL, headers.get('cache-control') ?? '');
+  headers.set(STORED_AT, String(Date.now()));
+  return new Response(stored.body, { status: stored.status, headers });
+}
