@@ -83,7 +83,7 @@ export async function answerThroughCache(ctx: CacheContext): Promise<CachedAnswe
       if (revalidation.status === 304) {
         const refreshed = refreshFrom304(stored, revalidation);
         const decision = decisionFor(refreshed, credentialed, ctx.revalidateKeepSeconds);
-        if (decision.store) ctx.waitUntil(ctx.cache.put(key, toStorable(refreshed.clone(), decision)));
+        if (decision.store) await storeEntry(ctx, key, refreshed, decision);
         return { response: toClient(refreshed, request, 0), status: 'REVALIDATED' };
       }
       return storeAndAnswer(ctx, key, revalidation, credentialed);
@@ -110,16 +110,32 @@ function decisionFor(
   });
 }
 
-function storeAndAnswer(
+async function storeAndAnswer(
   ctx: CacheContext,
   key: Request,
   fromOrigin: Response,
   credentialed: boolean,
-): CachedAnswer {
+): Promise<CachedAnswer> {
   const decision = decisionFor(fromOrigin, credentialed, ctx.revalidateKeepSeconds);
   if (!decision.store) return { response: fromOrigin, status: 'BYPASS' };
-  ctx.waitUntil(ctx.cache.put(key, toStorable(fromOrigin.clone(), decision)));
+  await storeEntry(ctx, key, fromOrigin, decision);
   return { response: fromOrigin, status: 'MISS' };
+}
+
+/** Bodies up to this size are stored before the answer leaves, so the next identical request is a HIT. */
+export const STORE_BEFORE_ANSWER_MAX_BYTES = 1024 * 1024;
+
+async function storeEntry(
+  ctx: CacheContext,
+  key: Request,
+  response: Response,
+  decision: { keepSeconds: number },
+) {
+  const put = ctx.cache.put(key, toStorable(response.clone(), decision));
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  // Larger or unknown-length bodies stream to the client while the copy is stored in the background.
+  if (length <= STORE_BEFORE_ANSWER_MAX_BYTES) await put;
+  else ctx.waitUntil(put);
 }
 
 function toStorable(response: Response, decision: { keepSeconds: number }): Response {

@@ -44,6 +44,8 @@ const routeGroupSchema = z.object({
   ip: z.optional(limitSchema),
   /** Per bearer token (SHA-256 of it). Counts only requests that carry `Authorization: Bearer`. */
   token: z.optional(limitSchema),
+  /** Overrides RATE_LIMIT_FAIL_MODE for this group (a login route may fail closed, the API open). */
+  failMode: z.optional(z.enum(['open', 'closed'])),
 });
 
 export const DEFAULT_RATE_LIMITS = {
@@ -85,6 +87,7 @@ export interface RouteGroup {
   prefix: string;
   ip: RateLimitRule | undefined;
   token: RateLimitRule | undefined;
+  failMode: 'open' | 'closed';
 }
 
 export interface EdgeConfig {
@@ -94,7 +97,6 @@ export interface EdgeConfig {
   upstash: { url: string; token: string } | undefined;
   /** Sorted longest prefix first. */
   routeGroups: RouteGroup[];
-  failMode: 'open' | 'closed';
   rateLimitTimeoutMs: number;
   revalidateKeepSeconds: number;
 }
@@ -123,7 +125,13 @@ export function parseEdgeConfig(bindings: EdgeBindings): EdgeConfig {
     );
   }
   const routeGroups = Object.entries(env.RATE_LIMITS)
-    .map(([name, group]) => ({ name, prefix: group.prefix, ip: group.ip, token: group.token }))
+    .map(([name, group]) => ({
+      name,
+      prefix: group.prefix,
+      ip: group.ip,
+      token: group.token,
+      failMode: group.failMode ?? env.RATE_LIMIT_FAIL_MODE,
+    }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
   return {
     originUrl: new URL(env.ORIGIN_URL),
@@ -133,7 +141,6 @@ export function parseEdgeConfig(bindings: EdgeBindings): EdgeConfig {
         ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
         : undefined,
     routeGroups,
-    failMode: env.RATE_LIMIT_FAIL_MODE,
     rateLimitTimeoutMs: env.RATE_LIMIT_TIMEOUT_MS,
     revalidateKeepSeconds: env.CACHE_REVALIDATE_KEEP_SECONDS,
   };

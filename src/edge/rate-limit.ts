@@ -135,7 +135,7 @@ export function edgeRateLimit(): MiddlewareHandler<EdgeEnv> {
         group: group.name,
         reason: error instanceof Error ? error.message : String(error),
       };
-      if (config.failMode === 'closed') {
+      if (group.failMode === 'closed') {
         edgeLog('error', 'rate limit store unreachable: failing closed', fields);
         throw new AppError(
           503,
