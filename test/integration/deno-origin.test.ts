@@ -1,0 +1,80 @@
+// The origin under Deno (src/entry/deno.ts through `deno task start`, the pinned npm deno 2.9.5) with
+// embedded defaults: PGlite in a temp DATA_DIR, a free port. Checks health, an API error envelope, and
+// a graceful exit on SIGTERM.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/edge-worker.ts';
+import { freePort } from '../support/ports.ts';
+import { spawnTestProcess, type TestProcess } from '../support/processes.ts';
+
+describe('origin on Deno (embedded defaults)', () => {
+  let deno: TestProcess;
+  let dataDir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), 'app-server-deno-'));
+    url = `http://127.0.0.1:${port}`;
+    deno = spawnTestProcess(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['task', 'start'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DENO_DIR: join(PROJECT_ROOT, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+        APP_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+      },
+    });
+    await deno.waitForOutput(/"runtime":"deno".*ready on http/, 90_000);
+  });
+  afterAll(async () => {
+    await deno?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /healthz', async () => {
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('ok');
+  });
+
+  it('answers /api/v1/health with its components (PGlite works under Deno)', async () => {
+    const response = await fetch(`${url}/api/v1/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      status: string;
+      components: Record<string, { status: string; kind: string }>;
+    };
+    expect(body.status).toBe('healthy');
+    expect(body.components.app_db).toMatchObject({ status: 'healthy', kind: 'pglite' });
+    expect(body.components.legacy_db).toMatchObject({ status: 'healthy', kind: 'pglite' });
+  });
+
+  it('answers an unknown API route with the 404 envelope and its trace id', async () => {
+    const response = await fetch(`${url}/api/v1/no-such-thing`, {
+      headers: { 'X-Request-Id': 'deno-trace-1' },
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error_code: 'not_found',
+      message: 'No route for GET /api/v1/no-such-thing',
+      detail: null,
+      trace_id: 'deno-trace-1',
+    });
+    expect(response.headers.get('x-request-id')).toBe('deno-trace-1');
+  });
+
+  it('shuts down gracefully on SIGTERM', async () => {
+    const code = await deno.stop(15_000);
+    expect(deno.output()).toMatch(/"msg":"shutdown complete"/);
+    expect(code).toBe(0);
+  });
+});
