@@ -1,6 +1,7 @@
 // The origin under Deno (src/entry/deno.ts through `deno task start`, the pinned npm deno 2.9.5) with
 // embedded defaults: PGlite in a temp DATA_DIR, a free port. Checks health, an API error envelope, and
 // a graceful exit on SIGTERM.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,26 @@ describe('origin on Deno (embedded defaults)', () => {
       trace_id: 'deno-trace-1',
     });
     expect(response.headers.get('x-request-id')).toBe('deno-trace-1');
+  });
+
+  it('parses SQL with libpg-query (WASM) under Deno: the legacy guard refuses a DELETE', () => {
+    const script = [
+      "import { loadLegacyGuard, assertLegacyStatementAllowed } from './src/db/legacy-guard.ts';",
+      'await loadLegacyGuard();',
+      "assertLegacyStatementAllowed('select * from customers');",
+      "try { assertLegacyStatementAllowed('delete from customers'); console.log('allowed'); }",
+      'catch (error) { console.log(error.message); }',
+    ].join('\n');
+    const output = execFileSync(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['eval', script], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        DENO_DIR: join(PROJECT_ROOT, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+      },
+    }).toString();
+    expect(output).toMatch(/DELETE is not allowed on the legacy database/);
   });
 
   it('shuts down gracefully on SIGTERM', async () => {
