@@ -7,7 +7,11 @@ export interface TestProcess {
   output(): string;
   /** Resolves when `pattern` appears in the output; rejects if the process exits or `deadlineMs` passes. */
   waitForOutput(pattern: RegExp, deadlineMs: number): Promise<void>;
-  /** SIGTERM to the group, SIGKILL after graceMs; resolves with the exit code (null when killed). */
+  /**
+   * SIGTERM to the process itself (a wrapper such as `deno task` forwards it: signalling the whole group
+   * would deliver it twice), SIGKILL to the group after graceMs, and to any leftover children once the
+   * process exited. Resolves with the exit code (null when killed).
+   */
   stop(graceMs?: number): Promise<number | null>;
 }
 
@@ -61,11 +65,11 @@ export function spawnTestProcess(
       });
     },
     async stop(graceMs = 5000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      signalGroup('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(timer);
+      signalGroup('SIGKILL');
       return code;
     },
   };
