@@ -1,6 +1,6 @@
 // createEdgeApp(): the worker's Hono app. Request id → config from bindings → rate limit → cache → origin.
 // Portable pieces come from src/http (the error envelope); nothing here reaches origin-only code.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { envelopeForError, errorResponse } from '../http/envelope.ts';
@@ -80,10 +80,10 @@ export function createEdgeApp(options: EdgeAppOptions = {}) {
  * Security headers on the answers the edge makes itself (errors, 429s). Responses from the origin or
  * the cache keep the origin's own security headers untouched.
  */
-function secureHeadersOnEdgeAnswers() {
+function secureHeadersOnEdgeAnswers(): MiddlewareHandler<EdgeEnv> {
   const apply = secureHeaders({ strictTransportSecurity: false });
-  return async (c: Parameters<typeof apply>[0], next: () => Promise<void>) => {
+  return async (c, next) => {
     await next();
-    if (!c.get('servedFromOrigin' as never)) await apply(c, async () => {});
+    if (!c.var.servedFromOrigin) await apply(c, async () => {});
   };
 }
