@@ -4,31 +4,25 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { envelopeForError, errorResponse } from '../http/envelope.ts';
-import { answerThroughCache, CACHE_STATUS_HEADER, defaultCacheStore, type EdgeCacheStore } from './cache.ts';
+import { answerThroughCache, CACHE_STATUS_HEADER, defaultCacheStore } from './cache.ts';
 import { EdgeConfigError, edgeConfigFor } from './config.ts';
 import { edgeLog } from './log.ts';
 import { forwardToOrigin } from './proxy.ts';
 import { edgeRateLimit } from './rate-limit.ts';
 import { type EdgeEnv, waitUntilOf } from './types.ts';
 
-export interface EdgeAppOptions {
-  /** The Cache API store; caches.default in workerd. */
-  cache?: () => EdgeCacheStore;
-}
-
-export function createEdgeApp(options: EdgeAppOptions = {}) {
-  const cacheStore = options.cache ?? defaultCacheStore;
+export function createEdgeApp() {
   const app = new Hono<EdgeEnv>();
 
   // Same id rules as the origin: echo a sane incoming X-Request-Id, else make one; the origin gets it too.
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
+  app.use(secureHeadersOnEdgeAnswers());
   app.use(async (c, next) => {
     c.set('servedFromOrigin', false);
     c.set('clientIp', c.req.header('cf-connecting-ip') || undefined);
     c.set('config', edgeConfigFor(c.env));
     await next();
   });
-  app.use(secureHeadersOnEdgeAnswers());
   app.use(edgeRateLimit());
 
   app.all('*', async (c) => {
@@ -47,7 +41,7 @@ export function createEdgeApp(options: EdgeAppOptions = {}) {
       answer = await answerThroughCache({
         request: c.req.raw,
         path: c.req.path,
-        cache: cacheStore(),
+        cache: defaultCacheStore(),
         forward,
         revalidateKeepSeconds: config.revalidateKeepSeconds,
         waitUntil: waitUntilOf(() => c.executionCtx),

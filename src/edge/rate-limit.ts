@@ -97,10 +97,21 @@ export function rateLimitHeaders(outcome: LimitOutcome): Record<string, string> 
 }
 
 export function edgeRateLimit(): MiddlewareHandler<EdgeEnv> {
+  let warnedUnconfigured = false;
   return async (c, next) => {
     const config = c.var.config;
     const group = routeGroupFor(config, c.req.path);
-    if (!group || !config.upstash) return next();
+    if (!group) return next();
+    if (!config.upstash) {
+      if (!warnedUnconfigured) {
+        warnedUnconfigured = true;
+        edgeLog(
+          'warn',
+          'rate limiting is off: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are unset',
+        );
+      }
+      return next();
+    }
 
     const checks: LimitCheck[] = [];
     if (group.ip) checks.push({ kind: 'ip', rule: group.ip, identifier: c.var.clientIp ?? 'unknown' });
