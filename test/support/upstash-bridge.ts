@@ -34,6 +34,8 @@ const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 export async function startUpstashBridge(options: {
   redisUrl: string;
   token: string;
+  /** 0 (default): any free port. */
+  port?: number;
 }): Promise<UpstashBridge> {
   const redis = new Redis(options.redisUrl, {
     // Fail fast while Redis is down: the client under test must see the outage, not a queue.
@@ -161,7 +163,7 @@ export async function startUpstashBridge(options: {
       res.end(JSON.stringify({ error: (error as Error).message }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
