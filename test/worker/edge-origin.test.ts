@@ -2,7 +2,7 @@
 // limiting through the Upstash-REST bridge on a private redis-server that the tests can take down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EdgeWorker, startEdgeWorker } from '../support/edge-worker.ts';
-import { type OriginProcess, startOriginProcess } from '../support/origin-process.ts';
+import { type OriginProcess, startOriginProcess } from '../support/embedded-origin.ts';
 import { findRedisBinary, type RedisServer, startRedis } from '../support/redis-server.ts';
 import { startUpstashBridge, type UpstashBridge } from '../support/upstash-bridge.ts';
 
