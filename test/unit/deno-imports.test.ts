@@ -18,7 +18,9 @@ const deno = JSON.parse(readFileSync(join(root, 'deno.json'), 'utf8')) as {
 describe('deno.json', () => {
   it('maps each runtime dependency, and its subpaths, to the range package.json pins', () => {
     for (const [name, range] of Object.entries(pkg.dependencies)) {
-      expect(deno.imports[name], name).toBe(`npm:${name}@${range}`);
+      expect(deno.imports[name], `deno.json imports needs "${name}": "npm:${name}@${range}"`).toBe(
+        `npm:${name}@${range}`,
+      );
     }
     for (const [specifier, target] of Object.entries(deno.imports)) {
       const name = specifier.replace(/\/$/, '');
