@@ -72,8 +72,9 @@ export function decideStore(input: StoreInput): StoreDecision {
     return { store: false, reason: 'request carries credentials and the response is not public' };
   }
   if (input.setCookie) return { store: false, reason: 'sets a cookie' };
-  if (input.vary?.split(',').some((field) => field.trim().toLowerCase() !== 'accept-encoding')) {
-    return { store: false, reason: `varies on ${input.vary}` };
+  // Any other Vary is honoured by storing one entry per combination of the varied request headers.
+  if (input.vary?.split(',').some((field) => field.trim() === '*')) {
+    return { store: false, reason: 'Vary: *' };
   }
   const freshSeconds = sharedFreshnessSeconds(directives);
   const keepSeconds = freshSeconds + (input.etag ? input.revalidateKeepSeconds : 0);

@@ -64,8 +64,7 @@ export async function answerThroughCache(ctx: CacheContext): Promise<CachedAnswe
     return { response: await forwardToOrigin(request, ctx.forward), status: 'BYPASS' };
   }
   const credentialed = request.headers.has('authorization') || request.headers.has('cookie');
-  const key = new Request(request.url, { method: 'GET' });
-  const stored = await ctx.cache.match(key);
+  const stored = await lookup(ctx.cache, request);
 
   if (stored && (!credentialed || servableToCredentialed(stored.headers.get(ORIGIN_CACHE_CONTROL)))) {
     const ageSeconds = Math.max(0, (Date.now() - Number(stored.headers.get(STORED_AT) ?? 0)) / 1000);
@@ -83,15 +82,15 @@ export async function answerThroughCache(ctx: CacheContext): Promise<CachedAnswe
       if (revalidation.status === 304) {
         const refreshed = refreshFrom304(stored, revalidation);
         const decision = decisionFor(refreshed, credentialed, ctx.revalidateKeepSeconds);
-        if (decision.store) await storeEntry(ctx, key, refreshed, decision);
+        if (decision.store) await storeEntry(ctx, refreshed, decision);
         return { response: toClient(refreshed, request, 0), status: 'REVALIDATED' };
       }
-      return storeAndAnswer(ctx, key, revalidation, credentialed);
+      return storeAndAnswer(ctx, revalidation, credentialed);
     }
   }
   // A HEAD miss is fetched as GET so the entry can serve both; Hono drops the body for HEAD.
   const fromOrigin = await forwardToOrigin(request, { ...ctx.forward, method: 'GET' });
-  return storeAndAnswer(ctx, key, fromOrigin, credentialed);
+  return storeAndAnswer(ctx, fromOrigin, credentialed);
 }
 
 function decisionFor(
@@ -112,30 +111,75 @@ function decisionFor(
 
 async function storeAndAnswer(
   ctx: CacheContext,
-  key: Request,
   fromOrigin: Response,
   credentialed: boolean,
 ): Promise<CachedAnswer> {
   const decision = decisionFor(fromOrigin, credentialed, ctx.revalidateKeepSeconds);
   if (!decision.store) return { response: fromOrigin, status: 'BYPASS' };
-  await storeEntry(ctx, key, fromOrigin, decision);
+  await storeEntry(ctx, fromOrigin, decision);
   return { response: fromOrigin, status: 'MISS' };
 }
 
 /** Bodies up to this size are stored before the answer leaves, so the next identical request is a HIT. */
 export const STORE_BEFORE_ANSWER_MAX_BYTES = 1024 * 1024;
 
-async function storeEntry(
-  ctx: CacheContext,
-  key: Request,
-  response: Response,
-  decision: { keepSeconds: number },
-) {
-  const put = ctx.cache.put(key, toStorable(response.clone(), decision));
+async function storeEntry(ctx: CacheContext, response: Response, decision: { keepSeconds: number }) {
+  const base = baseKey(ctx.request);
+  const fields = varyFields(response.headers.get('vary'));
+  let put: Promise<void>;
+  if (fields.length === 0) {
+    put = ctx.cache.put(base, toStorable(response.clone(), decision));
+  } else {
+    const manifest = new Response('', {
+      headers: {
+        [VARY_MANIFEST]: fields.join(','),
+        'cache-control': `public, max-age=${decision.keepSeconds}`,
+      },
+    });
+    const variant = await variantKey(ctx.request, fields);
+    put = Promise.all([
+      ctx.cache.put(base, manifest),
+      ctx.cache.put(variant, toStorable(response.clone(), decision)),
+    ]).then(() => {});
+  }
   const length = Number(response.headers.get('content-length') ?? Number.NaN);
   // Larger or unknown-length bodies stream to the client while the copy is stored in the background.
   if (length <= STORE_BEFORE_ANSWER_MAX_BYTES) await put;
   else ctx.waitUntil(put);
+}
+
+// Vary: the base key (the URL) holds a manifest naming the varied request headers; each combination of
+// their values is stored under its own key (the URL plus a digest of the values). Accept-Encoding is left
+// out: the platform stores and serves encodings itself.
+const VARY_MANIFEST = 'x-edge-vary-manifest';
+const VARIANT_PARAM = '__edge_variant';
+
+function baseKey(request: Request): Request {
+  return new Request(request.url, { method: 'GET' });
+}
+
+export function varyFields(vary: string | null): string[] {
+  return (vary ?? '')
+    .split(',')
+    .map((field) => field.trim().toLowerCase())
+    .filter((field) => field !== '' && field !== 'accept-encoding')
+    .sort();
+}
+
+async function variantKey(request: Request, fields: string[]): Promise<Request> {
+  const material = JSON.stringify(fields.map((field) => [field, request.headers.get(field)]));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(material));
+  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  const url = new URL(request.url);
+  url.searchParams.append(VARIANT_PARAM, hex.slice(0, 32));
+  return new Request(url, { method: 'GET' });
+}
+
+async function lookup(cache: EdgeCacheStore, request: Request): Promise<Response | undefined> {
+  const found = await cache.match(baseKey(request));
+  const manifest = found?.headers.get(VARY_MANIFEST);
+  if (!found || manifest === null || manifest === undefined) return found;
+  return cache.match(await variantKey(request, manifest.split(',')));
 }
 
 function toStorable(response: Response, decision: { keepSeconds: number }): Response {

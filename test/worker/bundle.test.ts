@@ -24,7 +24,7 @@ const SIGNATURES = [
 const FORBIDDEN_INPUTS =
   /node_modules\/(postgres|croner|drizzle-orm|@electric-sql\/pglite|ioredis|pino|libpg-query)\/|src\/(db|scheduler|jobs|files|config|kv)\//;
 
-/** Minified bytes the bundle may grow to before this test asks for a look (measured: about 192 KiB). */
+/** Minified bytes the bundle may grow to before this test asks for a look (measured: about 193 KiB). */
 const RAW_BUDGET_BYTES = 300 * 1024;
 
 const wrangler = (args: string[]) =>

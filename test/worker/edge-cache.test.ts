@@ -15,17 +15,20 @@ interface Seen {
 }
 
 /** Resources by path: their Cache-Control and ETag (a 304 answers a matching If-None-Match). */
-const RESOURCES: Record<string, { cacheControl: string; etag?: string; setCookie?: boolean }> = {
-  '/api/public': { cacheControl: 'public, max-age=300', etag: '"p1"' },
-  '/api/public-head': { cacheControl: 'public, max-age=300' },
-  '/api/shared-only': { cacheControl: 's-maxage=300' },
-  '/api/public-for-all': { cacheControl: 'public, s-maxage=300' },
-  '/api/private': { cacheControl: 'private, max-age=300' },
-  '/api/no-store': { cacheControl: 'no-store' },
-  '/api/revalidate': { cacheControl: 'public, no-cache', etag: '"r1"' },
-  '/api/with-cookie': { cacheControl: 'public, max-age=300', setCookie: true },
-  '/admin/page': { cacheControl: 'public, max-age=300' },
-};
+const RESOURCES: Record<string, { cacheControl: string; etag?: string; setCookie?: boolean; vary?: string }> =
+  {
+    '/api/public': { cacheControl: 'public, max-age=300', etag: '"p1"' },
+    '/api/public-head': { cacheControl: 'public, max-age=300' },
+    '/api/shared-only': { cacheControl: 's-maxage=300' },
+    '/api/public-for-all': { cacheControl: 'public, s-maxage=300' },
+    '/api/private': { cacheControl: 'private, max-age=300' },
+    '/api/no-store': { cacheControl: 'no-store' },
+    '/api/revalidate': { cacheControl: 'public, no-cache', etag: '"r1"' },
+    '/api/with-cookie': { cacheControl: 'public, max-age=300', setCookie: true },
+    '/admin/page': { cacheControl: 'public, max-age=300' },
+    // What the origin's CORS middleware does to every response.
+    '/api/vary-origin': { cacheControl: 'public, max-age=300', vary: 'Origin' },
+  };
 
 function startTestOrigin() {
   const seen: Seen[] = [];
@@ -45,11 +48,16 @@ function startTestOrigin() {
     const headers: Record<string, string> = { 'cache-control': resource.cacheControl };
     if (resource.etag) headers.etag = resource.etag;
     if (resource.setCookie) headers['set-cookie'] = 'session=abc; HttpOnly';
+    if (resource.vary) headers.vary = resource.vary;
     if (resource.etag && req.headers['if-none-match'] === resource.etag) {
       res.writeHead(304, headers);
       return res.end();
     }
-    const body = JSON.stringify({ path, served: seen.filter((s) => s.path === path).length });
+    const body = JSON.stringify({
+      path,
+      served: seen.filter((s) => s.path === path).length,
+      origin: req.headers.origin ?? null,
+    });
     res.writeHead(200, { ...headers, 'content-type': 'application/json' });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
@@ -117,6 +125,22 @@ describe.skipIf(!realRedisUrl())('edge worker cache (workerd) in front of a test
     expect(originHits('/api/public')).toHaveLength(1);
   });
 
+  it('keeps one entry per value of the headers the origin varies on (Vary: Origin)', async () => {
+    const asOrigin = (origin?: string) =>
+      get('/api/vary-origin', origin ? { headers: { Origin: origin } } : {});
+    expect((await asOrigin()).headers.get('x-cache')).toBe('MISS');
+    expect((await asOrigin('https://a.example')).headers.get('x-cache')).toBe('MISS');
+    const hitWithout = await asOrigin();
+    expect(hitWithout.headers.get('x-cache')).toBe('HIT');
+    expect(((await hitWithout.json()) as { origin: unknown }).origin).toBeNull();
+    const hitA = await asOrigin('https://a.example');
+    expect(hitA.headers.get('x-cache')).toBe('HIT');
+    expect(((await hitA.json()) as { origin: unknown }).origin).toBe('https://a.example');
+    expect(hitA.headers.get('vary')).toBe('Origin');
+    expect((await asOrigin('https://b.example')).headers.get('x-cache')).toBe('MISS');
+    expect(originHits('/api/vary-origin')).toHaveLength(3);
+  });
+
   it("answers a client's matching If-None-Match from the cache with 304", async () => {
     await get('/api/public');
     const conditional = await get('/api/public', { headers: { 'If-None-Match': '"p1"' } });
@@ -131,7 +155,7 @@ describe.skipIf(!realRedisUrl())('edge worker cache (workerd) in front of a test
     expect(head.headers.get('x-cache')).toBe('MISS');
     const after = await get('/api/public-head');
     expect(after.headers.get('x-cache')).toBe('HIT');
-    expect(await after.json()).toEqual({ path: '/api/public-head', served: 1 });
+    expect(await after.json()).toEqual({ path: '/api/public-head', served: 1, origin: null });
     expect(originHits('/api/public-head').map((s) => s.method)).toEqual(['GET']);
   });
 

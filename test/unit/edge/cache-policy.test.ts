@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { varyFields } from '../../../src/edge/cache.ts';
 import {
   decideStore,
   etagMatches,
@@ -40,11 +41,7 @@ describe('edge cache policy', () => {
     ['private', { cacheControl: 'private, max-age=60' }, 'private'],
     ['a non-200', { cacheControl: 'public, max-age=60', status: 404 }, 'status 404'],
     ['Set-Cookie', { cacheControl: 'public, max-age=60', setCookie: true }, 'sets a cookie'],
-    [
-      'Vary beyond Accept-Encoding',
-      { cacheControl: 'public, max-age=60', vary: 'Accept-Encoding, Origin' },
-      'varies',
-    ],
+    ['Vary: *', { cacheControl: 'public, max-age=60', vary: 'Origin, *' }, 'Vary: *'],
     ['nothing fresh and no ETag', { cacheControl: 'public' }, 'neither fresh'],
     ['no Cache-Control at all', { cacheControl: null }, 'neither fresh'],
     [
@@ -71,6 +68,8 @@ describe('edge cache policy', () => {
     });
     expect(decideStore({ ...base, cacheControl: 'public, max-age=60', credentialed: true }).store).toBe(true);
     expect(decideStore({ ...base, cacheControl: 'max-age=60', vary: 'accept-encoding' }).store).toBe(true);
+    // Stored per value of the varied headers (see varyFields).
+    expect(decideStore({ ...base, cacheControl: 'max-age=60', vary: 'Origin' }).store).toBe(true);
   });
 
   it('compares ETags weakly, as If-None-Match does', () => {
@@ -80,5 +79,11 @@ describe('edge cache policy', () => {
     expect(etagMatches('*', '"a"')).toBe(true);
     expect(etagMatches('"b"', '"a"')).toBe(false);
     expect(etagMatches(null, '"a"')).toBe(false);
+  });
+
+  it('varies on the request headers the origin names, except Accept-Encoding (the platform handles it)', () => {
+    expect(varyFields('Origin, Accept-Encoding, accept-language')).toEqual(['accept-language', 'origin']);
+    expect(varyFields('accept-encoding')).toEqual([]);
+    expect(varyFields(null)).toEqual([]);
   });
 });
