@@ -24,6 +24,10 @@ declare const Deno: DenoRuntime;
 async function main() {
   const { config, logger } = loadConfig(Deno.env.toObject(), Deno.stdout.isTerminal());
   const deps = await buildDependencies(config, logger);
+  // As on Node: background work (the scheduler, once the deps carry one) starts after the migrations ran
+  // in buildDependencies, and stops first on shutdown, while the pools are still open.
+  const background = (deps as { scheduler?: { start(): Promise<void>; stop(): Promise<void> } }).scheduler;
+  await background?.start();
   const app = createApp(deps);
 
   const server = Deno.serve(
@@ -59,6 +63,7 @@ async function main() {
     clearTimeout(timer);
     if (!drained) logger.warn('shutdown timeout reached: exiting with requests in flight');
     for (const [name, close] of [
+      ['scheduler', async () => background?.stop()],
       ['kv', () => deps.kv.close()],
       ['databases', () => deps.db.close()],
     ] as const) {
