@@ -6,7 +6,7 @@ import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
 /** The part of the Deno namespace this entry uses (tsc runs without Deno's own types). */
 interface DenoRuntime {
   env: { toObject(): Record<string, string> };
-  stdout: { isTerminal(): boolean };
+  stdout: { isTerminal(): boolean; writeSync(data: Uint8Array): number };
   serve(
     options: {
       port: number;
@@ -21,8 +21,23 @@ interface DenoRuntime {
 }
 declare const Deno: DenoRuntime;
 
+/**
+ * Log lines go straight to Deno's stdout, synchronously. pino's default (an async node:fs stream on fd 1)
+ * lost every line written after the scheduler stopped during shutdown.
+ */
+function denoStdout() {
+  const encoder = new TextEncoder();
+  return {
+    write(line: string) {
+      const bytes = encoder.encode(line);
+      let written = 0;
+      while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+    },
+  };
+}
+
 async function main() {
-  const { config, logger } = loadConfig(Deno.env.toObject(), Deno.stdout.isTerminal());
+  const { config, logger } = loadConfig(Deno.env.toObject(), Deno.stdout.isTerminal(), denoStdout());
   const deps = await buildDependencies(config, logger);
   // As on Node: background work (the scheduler, once the deps carry one) starts after the migrations ran
   // in buildDependencies, and stops first on shutdown, while the pools are still open.
@@ -74,7 +89,6 @@ async function main() {
       }
     }
     logger.info({ drained }, 'shutdown complete');
-    logger.flush?.();
     Deno.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
