@@ -4,12 +4,13 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { envelopeForError, errorResponse } from '../http/envelope.ts';
-import { answerThroughCache, CACHE_STATUS_HEADER, defaultCacheStore } from './cache.ts';
+import { answerThroughCache, CACHE_STATUS_HEADER, type CachedAnswer, defaultCacheStore } from './cache.ts';
 import { EdgeConfigError, edgeConfigFor } from './config.ts';
 import { edgeLog } from './log.ts';
 import { forwardToOrigin } from './proxy.ts';
 import { edgeRateLimit } from './rate-limit.ts';
-import { type EdgeEnv, waitUntilOf } from './types.ts';
+import type { EdgeEnv } from './types.ts';
+import { waitUntilOf } from './wait-until.ts';
 
 export function createEdgeApp() {
   const app = new Hono<EdgeEnv>();
@@ -33,7 +34,7 @@ export function createEdgeApp() {
       requestId: c.var.requestId,
       clientIp: c.var.clientIp,
     };
-    let answer: { response: Response; status: string };
+    let answer: CachedAnswer;
     if (c.req.path === '/admin' || c.req.path.startsWith('/admin/')) {
       // The admin UI is per user and stateful: straight through, never looked up or stored.
       answer = { response: await forwardToOrigin(c.req.raw, forward), status: 'BYPASS' };

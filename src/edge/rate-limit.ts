@@ -9,7 +9,8 @@ import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../http/envelope.ts';
 import { type EdgeConfig, type RateLimitRule, type RouteGroup, routeGroupFor } from './config.ts';
 import { edgeLog } from './log.ts';
-import { type EdgeEnv, waitUntilOf } from './types.ts';
+import type { EdgeEnv } from './types.ts';
+import { waitUntilOf } from './wait-until.ts';
 
 type LimitKind = 'ip' | 'token';
 
