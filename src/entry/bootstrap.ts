@@ -8,7 +8,7 @@ import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
 import { createLocalFileStore } from '../files/file-store.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
+import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 
 /** A reason to refuse to start: printed as one line, then the process exits non-zero. */
@@ -17,10 +17,16 @@ export class StartupRefused extends Error {}
 export function loadConfig(
   env: Record<string, string | undefined>,
   interactive: boolean,
+  /** Where log lines go; the runtime's stdout when omitted (the Deno entry passes its own). */
+  destination?: LoggerOptions['destination'],
 ): { config: Config; logger: Logger } {
   try {
     const { config, warnings } = parseConfig(env, { interactive });
-    const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
+    const logger = createLogger({
+      level: config.log.level,
+      pretty: config.log.pretty,
+      ...(destination ? { destination } : {}),
+    });
     for (const warning of warnings) logger.warn(warning);
     return { config, logger };
   } catch (error) {

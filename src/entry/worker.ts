@@ -1,13 +1,7 @@
-// The edge worker entry (wrangler.toml main). The edge issue builds the cache, rate limit and proxy here;
-// until then it forwards every request to ORIGIN_URL unchanged.
-export interface EdgeBindings {
-  ORIGIN_URL: string;
-}
+// The edge worker entry (wrangler.toml main): rate limit (Upstash Redis), cache (Cache API) and proxy to
+// ORIGIN_URL. Configuration comes from the worker's bindings only; see docs/deploy/edge.md.
+import { createEdgeApp } from '../edge/app.ts';
 
-export default {
-  fetch(request: Request, env: EdgeBindings): Promise<Response> {
-    const incoming = new URL(request.url);
-    const target = new URL(incoming.pathname + incoming.search, env.ORIGIN_URL);
-    return fetch(new Request(target, request));
-  },
-};
+export type { EdgeBindings } from '../edge/config.ts';
+
+export default createEdgeApp();

@@ -130,11 +130,7 @@ describe('error envelope', () => {
 
   it('AppError keeps its status, code and detail; requireRole answers 401 with WWW-Authenticate', async () => {
     const { app } = await testApp();
-    const conflict = await expectEnvelope(
-      await app.request('/probe/conflict'),
-      409,
-      'version_conflict',
-    );
+    const conflict = await expectEnvelope(await app.request('/probe/conflict'), 409, 'version_conflict');
     expect(conflict.detail).toEqual({ current_version: 3 });
     const anonymous = await app.request('/probe/admin-only');
     await expectEnvelope(anonymous, 401, 'unauthorized');

@@ -1,0 +1,103 @@
+// The origin under Deno (src/entry/deno.ts through `deno task start`, the pinned npm deno 2.9.5) with
+// embedded defaults: PGlite in a temp DATA_DIR, a free port. Checks health, an API error envelope, and
+// a graceful exit on SIGTERM.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/edge-worker.ts';
+import { freePort } from '../support/ports.ts';
+import { spawnTestProcess, type TestProcess } from '../support/processes.ts';
+
+describe('origin on Deno (embedded defaults)', () => {
+  let deno: TestProcess;
+  let dataDir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), 'app-server-deno-'));
+    url = `http://127.0.0.1:${port}`;
+    deno = spawnTestProcess(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['task', 'start'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DENO_DIR: join(PROJECT_ROOT, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+        APP_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+      },
+    });
+    await deno.waitForOutput(/"runtime":"deno".*ready on http/, 90_000);
+  }, 120_000); // Deno and two PGlite databases start here; slow neighbours must not fail the suite
+  afterAll(async () => {
+    await deno?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /healthz', async () => {
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('ok');
+  });
+
+  it('answers /api/v1/health with its components (PGlite works under Deno)', async () => {
+    const response = await fetch(`${url}/api/v1/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      status: string;
+      components: Record<string, { status: string; kind: string }>;
+    };
+    expect(body.status).toBe('healthy');
+    expect(body.components.app_db).toMatchObject({ status: 'healthy', kind: 'pglite' });
+    expect(body.components.legacy_db).toMatchObject({ status: 'healthy', kind: 'pglite' });
+  });
+
+  it("answers an API call with the error envelope carrying the client's trace id", async () => {
+    // Unknown route: 404, or 401 where authentication guards /api/v1 before routing.
+    const response = await fetch(`${url}/api/v1/no-such-thing`, {
+      headers: { 'X-Request-Id': 'deno-trace-1' },
+    });
+    const codeByStatus: Record<number, string> = { 401: 'unauthorized', 404: 'not_found' };
+    expect(Object.keys(codeByStatus)).toContain(String(response.status));
+    expect(await response.json()).toEqual({
+      error_code: codeByStatus[response.status],
+      message: expect.any(String),
+      detail: null,
+      trace_id: 'deno-trace-1',
+    });
+    expect(response.headers.get('x-request-id')).toBe('deno-trace-1');
+  });
+
+  it('parses SQL with libpg-query (WASM) under Deno: the legacy guard refuses a DELETE', () => {
+    const script = [
+      "import { loadLegacyGuard, assertLegacyStatementAllowed } from './src/db/legacy-guard.ts';",
+      'await loadLegacyGuard();',
+      "assertLegacyStatementAllowed('select * from customers');",
+      "try { assertLegacyStatementAllowed('delete from customers'); console.log('allowed'); }",
+      'catch (error) { console.log(error.message); }',
+    ].join('\n');
+    const output = execFileSync(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['eval', script], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        DENO_DIR: join(PROJECT_ROOT, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+      },
+    }).toString();
+    expect(output).toMatch(/DELETE is not allowed on the legacy database/);
+  });
+
+  it('shuts down gracefully on SIGTERM', async () => {
+    const code = await deno.stop(15_000);
+    expect(deno.output()).toMatch(/"msg":"shutdown complete"/);
+    expect(code).toBe(0);
+  });
+});
