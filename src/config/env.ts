@@ -99,6 +99,14 @@ export const envSchema = z.object({
   JWT_ALGORITHM: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),
   JWT_ACCESS_TOKEN_EXPIRE_MINUTES: int(30, 1, 60 * 24 * 30),
 
+  SCHEDULER_ENABLED: bool(true),
+  SCHEDULER_LEASE_MS: int(30_000, 500, 3_600_000),
+  SCHEDULER_HEARTBEAT_MS: int(10_000, 100, 1_200_000),
+  SCHEDULER_POLL_MS: int(5_000, 100, 600_000),
+  SCHEDULER_MAX_CONCURRENT_RUNS: int(16, 1, 1000),
+  RUN_RETENTION_DAYS: int(30, 1, 3650),
+  JOBS_HTTP_ALLOW_PRIVATE: bool(false),
+
   CORS_ORIGINS: stringList([]),
   SECURE_COOKIES: bool(false).optional(),
   HTTPS_ONLY: bool(false),
