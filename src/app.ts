@@ -4,6 +4,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createHealthRouter } from './api/health/index.ts';
+import { mountSchedulerApi } from './api/jobs/index.ts';
 import type { AppDependencies } from './deps.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
 import { requestLogger } from './http/request-logger.ts';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDependencies) {
   });
 
   app.route(config.apiPrefix, createHealthRouter());
+  mountSchedulerApi(app, config.apiPrefix);
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

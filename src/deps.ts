@@ -3,6 +3,8 @@ import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
+import type { Scheduler } from './scheduler/engine.ts';
+import type { JobsService } from './services/jobs/jobs.service.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -12,4 +14,8 @@ export interface AppDependencies {
   /** Identifies this origin process in run rows and logs. */
   replicaId: string;
   startedAt: Date;
+  /** The scheduler engine; undefined when SCHEDULER_ENABLED=false (the API still edits jobs). */
+  scheduler?: Scheduler;
+  /** Jobs and runs (API and admin UI). Built from db.app and the built-in registry when absent. */
+  jobs?: JobsService;
 }

@@ -8,6 +8,7 @@ import type { AppDependencies } from '../deps.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
+import { buildScheduler } from '../scheduler/index.ts';
 
 /** A reason to refuse to start: printed as one line, then the process exits non-zero. */
 export class StartupRefused extends Error {}
@@ -56,12 +57,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     if (error instanceof RedisStartupError) throw new StartupRefused(`startup error: ${error.message}`);
     throw error;
   }
-  return {
-    config,
-    db,
-    kv,
-    logger,
-    replicaId: `${hostname()}-${process.pid}`,
-    startedAt: new Date(),
-  };
+  const replicaId = `${hostname()}-${process.pid}`;
+  const { scheduler, jobs } = buildScheduler({ config, db, kv, logger, replicaId });
+  return { config, db, kv, logger, replicaId, startedAt: new Date(), scheduler, jobs };
 }

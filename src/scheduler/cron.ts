@@ -34,8 +34,20 @@ export function parseCron(expr: string, timezone = 'UTC'): CronCheck {
     if (!cron.nextRun(new Date())) return { ok: false, reason: 'the expression never fires' };
     return { ok: true, cron };
   } catch (error) {
-    return { ok: false, reason: (error as Error).message.replace(/^CronPattern:\s*/, '') };
+    return { ok: false, reason: readableReason((error as Error).message) };
   }
+}
+
+/** croner reports day-of-month and month values zero-based ("day: 31" for 32); say what the user wrote. */
+function readableReason(message: string): string {
+  return message
+    .replace(/^CronPattern:\s*/, '')
+    .replace(/Invalid value for (day|month): (-?\d+)/, (_, field: string, value: string) =>
+      field === 'day'
+        ? `Invalid value for day-of-month: ${Number(value) + 1} (allowed 1-31)`
+        : `Invalid value for month: ${Number(value) + 1} (allowed 1-12)`,
+    )
+    .replace('Invalid value for dayOfWeek', 'Invalid value for day-of-week');
 }
 
 /** The first fire time strictly after `after`. */
@@ -86,4 +98,27 @@ export function formatInZone(date: Date, timezone: string): string {
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
   const offset = get('timeZoneName').replace(/^GMT/, '') || '+00:00';
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+}
+
+export interface CronPreview {
+  valid: boolean;
+  reason: string | null;
+  description: string | null;
+  timezone: string;
+  next: { local: string; utc: string }[];
+}
+
+export function previewCron(expr: string, timezone: string, count: number, from = new Date()): CronPreview {
+  const parsed = parseCron(expr, timezone);
+  if (!parsed.ok) return { valid: false, reason: parsed.reason, description: null, timezone, next: [] };
+  return {
+    valid: true,
+    reason: null,
+    description: describeCron(expr) ?? null,
+    timezone,
+    next: parsed.cron.nextRuns(count, from).map((date) => ({
+      local: formatInZone(date, timezone),
+      utc: date.toISOString(),
+    })),
+  };
 }
