@@ -123,6 +123,20 @@ class RunAborted extends Error {
   }
 }
 
+/** postgres.js hands timestamptz back as text here, PGlite as Date: read both. */
+export function asDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}
+
+function normaliseJob<T extends JobRowForEngine | undefined>(row: T): T {
+  if (row) {
+    row.next_run_at = asDate(row.next_run_at);
+    row.archived_at = asDate(row.archived_at);
+  }
+  return row;
+}
+
 const JOB_COLUMNS = `id, name, func, cron, timezone, kwargs, enabled, archived_at, version, status, overlap_policy,
   misfire_policy, misfire_grace_seconds, misfire_max_catchup, timeout_seconds, max_retries, retry_backoff_seconds,
   next_run_at`;
@@ -230,7 +244,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       [jobId],
     );
     if (!row) return disarm(jobId);
-    await applyRow(row, new Date());
+    await applyRow(normaliseJob(row), new Date());
   }
 
   async function reloadAll(from = new Date()) {
@@ -241,7 +255,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const seen = new Set<string>();
     for (const row of rows) {
       seen.add(row.id);
-      await applyRow(row, from);
+      await applyRow(normaliseJob(row), from);
     }
     for (const id of [...armed.keys()]) if (!seen.has(id)) disarm(id);
   }
@@ -263,7 +277,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       `select ${JOB_COLUMNS} from scheduled_jobs where id = $1 for update`,
       [jobId],
     );
-    return job;
+    return normaliseJob(job);
   }
 
   async function activeCounts(tx: SqlExecutor, jobId: string) {
@@ -412,7 +426,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
               runId: run.id,
               jobId: job.id,
               jobName: job.name,
-              scheduledFor: new Date(run.scheduled_for),
+              scheduledFor: asDate(run.scheduled_for)!,
               attempt: run.attempt,
             },
             args.data,
@@ -504,7 +518,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
        values ($1, $2, 'retry', 'queued', $3, $4, now() + $5::interval, $6)`,
       [
         job.id,
-        new Date(row.scheduled_for).toISOString(),
+        asDate(row.scheduled_for)!.toISOString(),
         row.attempt + 1,
         runId,
         `${delay} milliseconds`,
@@ -675,7 +689,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
            and scheduled_for between $2 and $3`,
         [jobId, fires[0]!.toISOString(), fires.at(-1)!.toISOString()],
       );
-      const recorded = new Set(existing.map((row) => new Date(row.scheduled_for).getTime()));
+      const recorded = new Set(existing.map((row) => asDate(row.scheduled_for)!.getTime()));
       const unclaimed = fires.filter((fire) => !recorded.has(fire.getTime()));
       const plan = planMisfires(
         unclaimed,
@@ -769,9 +783,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
     const startAt = new Date();
     fingerprint = await readFingerprint();
-    // Ticks up to startAt belong to the catch-up, later ones to the timers: none falls between.
-    await catchUp(startAt, 0);
-    await reloadAll(startAt);
+    // Ticks older than the margin belong to the catch-up (misfire policy); younger ones to the timers,
+    // which are armed from that same instant, fire at once for past ticks and claim them like any replica
+    // (replicas starting together must not record a tick as missed that another is about to claim).
+    const boundary = new Date(startAt.getTime() - catchupMarginMs);
+    await catchUp(startAt, catchupMarginMs);
+    await reloadAll(boundary);
     await sweepExpiredLeases();
     kickDispatch();
     pollTimer = setInterval(() => void poll(), pollMs);

@@ -347,7 +347,7 @@ export function createJobsService(deps: JobsServiceDeps) {
               merged.misfire_policy,
               merged.misfire_grace_seconds,
               merged.misfire_max_catchup,
-              next instanceof Date ? next.toISOString() : next,
+              next ? new Date(next as string | Date).toISOString() : null,
               actor.subject,
             ],
           )
