@@ -249,13 +249,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   async function reloadAll(from = new Date()) {
     const rows = await db.query<JobRowForEngine & Record<string, unknown>>(
-      `select ${JOB_COLUMNS} from scheduled_jobs where archived_at is null or id = any($1::uuid[])`,
+      `select ${JOB_COLUMNS} from scheduled_jobs where archived_at is null or id::text = any($1::text[])`,
       [[...armed.keys()]],
     );
     const seen = new Set<string>();
+    const unset: { id: string; next: string }[] = [];
     for (const row of rows) {
       seen.add(row.id);
-      await applyRow(normaliseJob(row), from);
+      const job = normaliseJob(row);
+      await applyRow(job, from);
+      // Rows written in SQL without next_run_at start from the next tick (set in one statement below).
+      if (!job.next_run_at && job.enabled && !job.archived_at && armed.has(job.id)) {
+        const next = armed.get(job.id)?.nextAt;
+        if (next) unset.push({ id: job.id, next: next.toISOString() });
+      }
+    }
+    if (unset.length) {
+      await db.query(
+        `update scheduled_jobs j set next_run_at = u.next from
+           (select unnest($1::text[])::uuid as id, unnest($2::text[])::timestamptz as next) u
+         where j.id = u.id and j.next_run_at is null`,
+        [unset.map((u) => u.id), unset.map((u) => u.next)],
+      );
     }
     for (const id of [...armed.keys()]) if (!seen.has(id)) disarm(id);
   }
@@ -302,39 +317,56 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (fires.length === 0) return true;
     const [row] = await tx.query<{ n: number }>(
       `select count(*)::int as n from job_runs
-       where job_id = $1 and trigger in ('schedule', 'catchup') and scheduled_for = any($2::timestamptz[])`,
+       where job_id = $1 and trigger in ('schedule', 'catchup') and scheduled_for = any($2::text[]::timestamptz[])`,
       [jobId, fires.map((fire) => fire.toISOString())],
     );
     return (row?.n ?? 0) === fires.length;
   }
 
+  /**
+   * Step 1, one statement and no lock: insert the tick's row. The unique (job_id, scheduled_for) index
+   * picks the winner; losers are done after one round trip and never queue on the job row lock.
+   * Step 2, the winner only: under the job row lock, check the tick still belongs to the current cron and
+   * apply the overlap policy from freshly committed rows (each statement sees what committed before it).
+   */
   async function claimTick(jobId: string, tick: Date): Promise<ClaimOutcome> {
+    const [claim] = await db.query<
+      { active: boolean | null } & Partial<RunRowForEngine> & Record<string, unknown>
+    >(
+      `with job as (
+         select id, (enabled and archived_at is null) as active from scheduled_jobs where id = $1
+       ), claimed as (
+         insert into job_runs (job_id, scheduled_for, trigger, status, attempt, replica_id, started_at,
+           heartbeat_at, lease_expires_at)
+         select id, $2, 'schedule', 'running', 1, $3, clock_timestamp(), now(), now() + $4::interval
+         from job where active
+         on conflict (job_id, scheduled_for) where trigger in ('schedule', 'catchup') do nothing
+         returning id, job_id, scheduled_for, trigger, status, attempt
+       )
+       select job.active, claimed.* from job left join claimed on true`,
+      [jobId, tick.toISOString(), replicaId, leaseInterval],
+    );
+    if (!claim?.active) return 'inactive';
+    if (!claim.id) return 'lost';
+    const inserted = claim as unknown as RunRowForEngine;
     const result = await db.transaction(async (tx) => {
       const job = await lockJob(tx, jobId);
-      if (!job?.enabled || job.archived_at || !registry.has(job.func))
-        return { outcome: 'inactive' as const };
-      const cron = cronFor(job.cron, job.timezone);
+      const cron = job ? cronFor(job.cron, job.timezone) : undefined;
+      const inactive = !job?.enabled || job.archived_at || !registry.has(job.func);
       // A timer armed from an older cron may still fire once; only ticks of the current cron count.
-      if (!cron || nextFire(cron, new Date(tick.getTime() - 1000))?.getTime() !== tick.getTime()) {
-        return { outcome: 'stale' as const };
+      const stale = !cron || nextFire(cron, new Date(tick.getTime() - 1000))?.getTime() !== tick.getTime();
+      if (inactive || stale || !job || !cron) {
+        // Not a tick of this job (any more): the claim row is withdrawn, it never was a run.
+        await tx.query('delete from job_runs where id = $1', [inserted.id]);
+        return { outcome: inactive ? ('inactive' as const) : ('stale' as const) };
       }
-      const counts = await activeCounts(tx, jobId);
-      const status = overlapDecision(job.overlap_policy, counts.running, counts.queued);
-      const isRunning = status === 'running';
-      const [inserted] = await tx.query<RunRowForEngine & Record<string, unknown>>(
-        `insert into job_runs (job_id, scheduled_for, trigger, status, attempt, replica_id, started_at,
-           heartbeat_at, lease_expires_at, finished_at, not_before, note)
-         values ($1, $2, 'schedule', $3::text, 1, $4,
-           case when $5::boolean then now() end, case when $5::boolean then now() end,
-           case when $5::boolean then now() + $6::interval end,
-           case when $3::text = 'skipped' then now() end,
-           case when $3::text = 'queued' then now() end,
-           case when $3::text = 'skipped' then 'overlap policy ' || $7::text || ': a previous run was still running' end)
-         on conflict (job_id, scheduled_for) where trigger in ('schedule', 'catchup') do nothing
-         returning id, job_id, scheduled_for, trigger, status, attempt`,
-        [jobId, tick.toISOString(), status, replicaId, isRunning, leaseInterval, job.overlap_policy],
+      const [counts] = await tx.query<{ running: number; queued: number }>(
+        `select count(*) filter (where status = 'running')::int as running,
+                count(*) filter (where status = 'queued')::int as queued
+         from job_runs where job_id = $1 and status in ('running', 'queued') and id <> $2`,
+        [jobId, inserted.id],
       );
-      if (!inserted) return { outcome: 'lost' as const };
+      const status = overlapDecision(job.overlap_policy, counts?.running ?? 0, counts?.queued ?? 0);
       const next = nextFire(cron, tick);
       const advance =
         !job.next_run_at ||
@@ -342,18 +374,29 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         (job.next_run_at.getTime() < tick.getTime() &&
           (await ticksRecorded(tx, cron, jobId, job.next_run_at, tick)));
       await tx.query(
-        `update scheduled_jobs set
-           next_run_at = case when $2 then $3::timestamptz else next_run_at end,
-           status = case when $4 then 'running' else status end,
-           last_run_at = case when $4 then now() else last_run_at end
-         where id = $1`,
-        [jobId, advance, next?.toISOString() ?? null, isRunning],
+        `with run as (
+           update job_runs set
+             status = $3::text,
+             started_at = case when $3::text = 'running' then started_at end,
+             lease_expires_at = case when $3::text = 'running' then lease_expires_at end,
+             heartbeat_at = case when $3::text = 'running' then heartbeat_at end,
+             replica_id = case when $3::text = 'queued' then null else replica_id end,
+             not_before = case when $3::text = 'queued' then now() end,
+             finished_at = case when $3::text = 'skipped' then now() end,
+             note = case when $3::text = 'skipped'
+               then 'overlap policy ' || $6::text || ': a previous run was still running' end
+           where id = $2 returning id
+         )
+         update scheduled_jobs set
+           next_run_at = case when $4::boolean then $5::timestamptz else next_run_at end,
+           status = case when $3::text = 'running' and status <> 'unregistered' then 'running' else status end,
+           last_run_at = case when $3::text = 'running' then now() else last_run_at end
+         where id = $1 and exists (select 1 from run)`,
+        [jobId, inserted.id, status, advance, next?.toISOString() ?? null, job.overlap_policy],
       );
-      return { outcome: status, run: inserted, job };
+      return { outcome: status, job };
     });
-    if (result.outcome === 'running' && 'run' in result && result.run && result.job) {
-      startLocalRun(result.job, result.run);
-    }
+    if (result.outcome === 'running' && 'job' in result && result.job) startLocalRun(result.job, inserted);
     return result.outcome;
   }
 
@@ -481,6 +524,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     durationMs: number,
     noRetry: boolean,
   ): Promise<string | undefined> {
+    if (status === 'succeeded') {
+      // The common path in one statement: record the outcome (only if this replica still owns the run)
+      // and refresh the job's status.
+      const [row] = await db.query<{ id: string }>(
+        `with run as (
+           update job_runs set status = 'succeeded', finished_at = now(), duration_ms = $3, output = $4::jsonb,
+             lease_expires_at = null
+           where id = $1 and status = 'running' and replica_id = $2
+           returning job_id
+         )
+         update scheduled_jobs j set status = case
+             when j.status = 'unregistered' then j.status
+             when exists (select 1 from job_runs o where o.job_id = j.id and o.status = 'running' and o.id <> $1)
+               then 'running'
+             else 'succeeded' end
+         from run where j.id = run.job_id
+         returning j.id`,
+        [runId, replicaId, durationMs, JSON.stringify(output ?? null)],
+      );
+      return row ? 'succeeded' : undefined;
+    }
     return db.transaction(async (tx) => {
       const job = await lockJob(tx, jobId);
       const [row] = await tx.query<{ attempt: number; scheduled_for: Date; trigger: string }>(
@@ -610,7 +674,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const counts = await activeCounts(tx, candidate.job_id);
         if (job.overlap_policy !== 'allow' && counts.running > 0) return undefined;
         const [run] = await tx.query<RunRowForEngine & Record<string, unknown>>(
-          `update job_runs set status = 'running', replica_id = $2, started_at = now(), heartbeat_at = now(),
+          `update job_runs set status = 'running', replica_id = $2, started_at = clock_timestamp(), heartbeat_at = now(),
              lease_expires_at = now() + $3::interval
            where id = $1 and status = 'queued'
            returning id, job_id, scheduled_for, trigger, status, attempt`,
@@ -739,8 +803,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function catchUp(now = new Date(), marginMs = catchupMarginMs): Promise<number> {
     const due = await db.query<{ id: string }>(
       `select id from scheduled_jobs
-       where enabled and archived_at is null and func = any($1::text[])
-         and (next_run_at is null or next_run_at <= $2)`,
+       where enabled and archived_at is null and func = any($1::text[]) and next_run_at <= $2`,
       [registeredKeys(), new Date(now.getTime() - marginMs).toISOString()],
     );
     let written = 0;

@@ -158,7 +158,7 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
     });
     await stopReplicas();
     const [stopped] = await db.query<{ last: Date }>(
-      'select max(scheduled_for) as last from job_runs where job_id = any($1::uuid[])',
+      'select max(scheduled_for) as last from job_runs where job_id::text = any($1::text[])',
       [ids],
     );
     // Wall time has to pass for ticks to be missed; nothing is asserted about its length.
