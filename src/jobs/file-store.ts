@@ -47,6 +47,6 @@ export function createVolumeFileStore(baseDir: string): FileStore {
   return {
     baseDir: root,
     list: () => walk(root),
-    remove: (path) => rm(inside(path), { force: true }),
+    remove: async (path) => rm(inside(path), { force: true }),
   };
 }
