@@ -2,9 +2,11 @@
 // run-now idempotency, retries, archive, the 405 on DELETE, functions and cron preview.
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountSchedulerApi } from '../../../src/api/jobs/index.ts';
 import { createApp } from '../../../src/app.ts';
 import type { SqlClient } from '../../../src/db/client.ts';
 import type { AppDependencies } from '../../../src/deps.ts';
+import { createRouter } from '../../../src/http/router.ts';
 import type { AppBindings } from '../../../src/http/types.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
@@ -355,5 +357,45 @@ describe('jobs API', () => {
     ).json()) as { valid: boolean; reason: string };
     expect(invalid.valid).toBe(false);
     expect(invalid.reason).toBe('Invalid value for day-of-month: 32 (allowed 1-31)');
+  });
+});
+
+describe('scheduler API spec', () => {
+  it('documents every operation with a summary, a tag, the role errors and the error envelope', () => {
+    const doc = mountSchedulerApi(createRouter(), prefix).getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'scheduler', version: 'test' },
+    });
+    const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+      Object.entries(
+        item as Record<string, { summary?: string; tags?: string[]; responses: Record<string, unknown> }>,
+      ).map(([method, op]) => ({ path, method, op })),
+    );
+    expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(
+      [
+        'GET /api/v1/jobs',
+        'POST /api/v1/jobs',
+        'GET /api/v1/jobs/{id}',
+        'PATCH /api/v1/jobs/{id}',
+        'PUT /api/v1/jobs/{id}',
+        'DELETE /api/v1/jobs/{id}',
+        'POST /api/v1/jobs/{id}/enable',
+        'POST /api/v1/jobs/{id}/disable',
+        'POST /api/v1/jobs/{id}/archive',
+        'POST /api/v1/jobs/{id}/unarchive',
+        'POST /api/v1/jobs/{id}/run',
+        'GET /api/v1/jobs/{id}/runs',
+        'GET /api/v1/runs',
+        'GET /api/v1/runs/{id}',
+        'POST /api/v1/runs/{id}/retry',
+        'GET /api/v1/functions',
+        'GET /api/v1/cron/preview',
+      ].sort(),
+    );
+    for (const { op } of operations) {
+      expect(op.summary).toBeTruthy();
+      expect(op.tags?.length).toBeGreaterThan(0);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+    }
   });
 });
