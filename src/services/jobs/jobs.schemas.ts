@@ -116,6 +116,19 @@ export const JobSchema = z
     updated_by: z.string().nullable(),
     created_at: z.iso.datetime({ offset: true }),
     updated_at: z.iso.datetime({ offset: true }),
+    last_run: z
+      .object({
+        id: z.uuid(),
+        status: z.enum(RUN_STATUSES),
+        trigger: z.enum(RUN_TRIGGERS),
+        scheduled_for: z.iso.datetime({ offset: true }),
+        started_at: z.iso.datetime({ offset: true }).nullable(),
+        finished_at: z.iso.datetime({ offset: true }).nullable(),
+        duration_ms: z.number().int().nullable(),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: 'The most recent run (on reads: get and list)' }),
   })
   .openapi('Job');
 

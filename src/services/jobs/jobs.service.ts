@@ -66,8 +66,34 @@ export function toJob(row: Row): Job {
     updated_by: (row.updated_by as string | null) ?? null,
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,
+    ...('last_run_id' in row
+      ? {
+          last_run: row.last_run_id
+            ? {
+                id: row.last_run_id as string,
+                status: row.last_run_status as Run['status'],
+                trigger: row.last_run_trigger as Run['trigger'],
+                scheduled_for: iso(row.last_run_scheduled_for)!,
+                started_at: iso(row.last_run_started_at),
+                finished_at: iso(row.last_run_finished_at),
+                duration_ms: (row.last_run_duration_ms as number | null) ?? null,
+              }
+            : null,
+        }
+      : {}),
   };
 }
+
+/** Jobs with their most recent run (one index probe per job on job_runs_job_created_idx). */
+const JOBS_WITH_LAST_RUN = `select j.*, lr.id as last_run_id, lr.status as last_run_status,
+    lr.trigger as last_run_trigger, lr.scheduled_for as last_run_scheduled_for,
+    lr.started_at as last_run_started_at, lr.finished_at as last_run_finished_at,
+    lr.duration_ms as last_run_duration_ms
+  from scheduled_jobs j
+  left join lateral (
+    select id, status, trigger, scheduled_for, started_at, finished_at, duration_ms from job_runs
+    where job_id = j.id order by created_at desc limit 1
+  ) lr on true`;
 
 export function toRun(row: Row): Run {
   return {
@@ -94,16 +120,16 @@ export function toRun(row: Row): Run {
 }
 
 const JOB_SORT_SQL: Record<string, string> = {
-  name: 'name asc',
-  '-name': 'name desc',
-  created_at: 'created_at asc, name',
-  '-created_at': 'created_at desc, name',
-  updated_at: 'updated_at asc, name',
-  '-updated_at': 'updated_at desc, name',
-  next_run_at: 'next_run_at asc nulls last, name',
-  '-next_run_at': 'next_run_at desc nulls last, name',
-  last_run_at: 'last_run_at asc nulls last, name',
-  '-last_run_at': 'last_run_at desc nulls last, name',
+  name: 'j.name asc',
+  '-name': 'j.name desc',
+  created_at: 'j.created_at asc, j.name',
+  '-created_at': 'j.created_at desc, j.name',
+  updated_at: 'j.updated_at asc, j.name',
+  '-updated_at': 'j.updated_at desc, j.name',
+  next_run_at: 'j.next_run_at asc nulls last, j.name',
+  '-next_run_at': 'j.next_run_at desc nulls last, j.name',
+  last_run_at: 'j.last_run_at asc nulls last, j.name',
+  '-last_run_at': 'j.last_run_at desc nulls last, j.name',
 };
 
 const RUN_COLUMNS = `r.id, r.job_id, j.name as job_name, r.scheduled_for, r.trigger, r.status, r.attempt, r.retry_of,
@@ -485,7 +511,7 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     async getJob(id: string): Promise<Job> {
       assertId(id);
-      const [row] = await db.query(`select * from scheduled_jobs where id = $1`, [id]);
+      const [row] = await db.query(`${JOBS_WITH_LAST_RUN} where j.id = $1`, [id]);
       if (!row) throw new AppError(404, 'not_found', `No job ${id}`);
       return toJob(row);
     },
@@ -498,19 +524,19 @@ export function createJobsService(deps: JobsServiceDeps) {
         params.push(value);
         where.push(clause.replace('?', `$${params.length}`));
       };
-      if (q.archived === 'exclude') where.push('archived_at is null');
-      if (q.archived === 'only') where.push('archived_at is not null');
-      if (q.enabled !== undefined) add('enabled = ?', q.enabled);
-      if (q.status) add('status = ?', q.status);
-      if (q.func) add('func = ?', q.func);
-      if (q.q) add(`name ilike ?`, `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      if (q.archived === 'exclude') where.push('j.archived_at is null');
+      if (q.archived === 'only') where.push('j.archived_at is not null');
+      if (q.enabled !== undefined) add('j.enabled = ?', q.enabled);
+      if (q.status) add('j.status = ?', q.status);
+      if (q.func) add('j.func = ?', q.func);
+      if (q.q) add(`j.name ilike ?`, `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
       const whereSql = where.length ? `where ${where.join(' and ')}` : '';
       const [count] = await db.query<{ n: number }>(
-        `select count(*)::int as n from scheduled_jobs ${whereSql}`,
+        `select count(*)::int as n from scheduled_jobs j ${whereSql}`,
         params,
       );
       const rows = await db.query(
-        `select * from scheduled_jobs ${whereSql} order by ${JOB_SORT_SQL[q.sort] ?? JOB_SORT_SQL.name}
+        `${JOBS_WITH_LAST_RUN} ${whereSql} order by ${JOB_SORT_SQL[q.sort] ?? JOB_SORT_SQL.name}
          limit ${Math.min(Math.max(Math.trunc(q.page_size), 1), 100)} offset ${Math.max(Math.trunc(q.page) - 1, 0) * Math.min(Math.max(Math.trunc(q.page_size), 1), 100)}`,
         params,
       );

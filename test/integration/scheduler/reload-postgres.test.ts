@@ -31,11 +31,15 @@ describe.skipIf(!realPostgresUrl())('scheduler and jobs service on real PostgreS
     const jobId = await insertJob(other, { func: 'app.jobs.heartbeat:hello_job', cron: '0 0 1 1 *' });
     const armed = await eventually(async () => scheduler.nextTickOf(jobId));
     expect(armed.getUTCMonth()).toBe(0);
-    const [row] = await other.query<{ next_run_at: string }>(
-      'select next_run_at from scheduled_jobs where id = $1',
-      [jobId],
-    );
-    expect(new Date(row!.next_run_at).getTime()).toBe(armed.getTime());
+    // The timer is armed first; next_run_at is written right after, in one statement for all such rows.
+    const row = await eventually(async () => {
+      const [found] = await other.query<{ next_run_at: string | null }>(
+        'select next_run_at from scheduled_jobs where id = $1',
+        [jobId],
+      );
+      return found?.next_run_at ? found : undefined;
+    });
+    expect(new Date(row.next_run_at!).getTime()).toBe(armed.getTime());
   });
 
   it('re-arms after a cron edit in SQL (poll) and after a NOTIFY from another connection', async () => {
