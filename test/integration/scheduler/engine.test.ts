@@ -2,7 +2,9 @@
 // Ticks are passed in explicitly, so nothing here depends on the wall clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
+import { createJobRegistry } from '../../../src/jobs/registry.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
 import {
   createGate,
   createMigratedPglite,
@@ -201,6 +203,23 @@ describe('scheduler engine on PGlite', () => {
     await scheduler.idle();
     await scheduler.catchUp(minute('2026-01-01T10:02:30Z'), 0);
     expect((await runsOf(db, jobId)).map((run) => run.status)).toEqual(['missed', 'succeeded']);
+  });
+
+  it('pausing and resuming through the service never bursts the ticks inside the pause', async () => {
+    let clock = new Date('2026-01-01T10:00:30Z');
+    const jobs = createJobsService({ db, registry: createJobRegistry(), now: () => clock });
+    const actor = { subject: 'tester' };
+    const job = await jobs.createJob(
+      { name: 'paused', func: 'app.jobs.heartbeat:hello_job', cron: '* * * * *', misfire_policy: 'run_all' },
+      actor,
+    );
+    expect(job.next_run_at).toBe('2026-01-01T10:01:00.000Z');
+    await jobs.setEnabled(job.id, false, actor);
+    clock = new Date('2026-01-01T11:00:30Z'); // an hour later: 60 ticks fell inside the pause
+    const resumed = await jobs.setEnabled(job.id, true, actor);
+    expect(resumed.next_run_at).toBe('2026-01-01T11:01:00.000Z');
+    expect(await scheduler.catchUp(new Date('2026-01-01T11:00:59Z'), 0)).toBe(0);
+    expect(await runsOf(db, job.id)).toHaveLength(0);
   });
 
   it('shows a row whose function this build lacks as unregistered and never arms it', async () => {
