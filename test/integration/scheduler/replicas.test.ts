@@ -158,6 +158,11 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
       return counts.every((count) => count >= 2);
     });
     await stopReplicas();
+    // Graceful shutdown (SIGTERM) let every running job finish and record its outcome.
+    const [left] = await db.query<{ n: number }>(
+      `select count(*)::int as n from job_runs where status in ('running', 'queued')`,
+    );
+    expect(left!.n).toBe(0);
     const [stopped] = await db.query<{ last: Date }>(
       'select max(scheduled_for) as last from job_runs where job_id::text = any($1::text[])',
       [ids],
