@@ -113,6 +113,23 @@ interface LocalRun {
   jobId: string;
 }
 
+interface PendingClaim {
+  jobId: string;
+  tick: Date;
+  resolve: (outcome: ClaimOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+type ClaimRow = {
+  job_id: string;
+  tick: string;
+  active: boolean;
+  run_id: string | null;
+  scheduled_for: Date | string | null;
+  trigger: string | null;
+  attempt: number | null;
+};
+
 class RunAborted extends Error {
   constructor(
     readonly code: 'timed_out' | 'lease_lost' | 'aborted_on_shutdown',
@@ -165,6 +182,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let dispatching: Promise<number> | undefined;
   let dispatchAgain = false;
   let pollBusy = false;
+  let pendingClaims: PendingClaim[] = [];
+  const claimsInFlight = new Set<Promise<ClaimOutcome>>();
+  let claimFlushScheduled = false;
 
   const registeredKeys = () => registry.list().map((fn) => fn.key);
 
@@ -325,30 +345,90 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /**
    * Step 1, one statement and no lock: insert the tick's row. The unique (job_id, scheduled_for) index
-   * picks the winner; losers are done after one round trip and never queue on the job row lock.
+   * picks the winner; losers are done after one round trip and never queue on the job row lock. Ticks that
+   * fire together on this replica are claimed in the same statement.
    * Step 2, the winner only: under the job row lock, check the tick still belongs to the current cron and
    * apply the overlap policy from freshly committed rows (each statement sees what committed before it).
    */
-  async function claimTick(jobId: string, tick: Date): Promise<ClaimOutcome> {
-    const [claim] = await db.query<
-      { active: boolean | null } & Partial<RunRowForEngine> & Record<string, unknown>
-    >(
-      `with job as (
-         select id, (enabled and archived_at is null) as active from scheduled_jobs where id = $1
-       ), claimed as (
-         insert into job_runs (job_id, scheduled_for, trigger, status, attempt, replica_id, started_at,
-           heartbeat_at, lease_expires_at)
-         select id, $2, 'schedule', 'running', 1, $3, clock_timestamp(), now(), now() + $4::interval
-         from job where active
-         on conflict (job_id, scheduled_for) where trigger in ('schedule', 'catchup') do nothing
-         returning id, job_id, scheduled_for, trigger, status, attempt
-       )
-       select job.active, claimed.* from job left join claimed on true`,
-      [jobId, tick.toISOString(), replicaId, leaseInterval],
-    );
-    if (!claim?.active) return 'inactive';
-    if (!claim.id) return 'lost';
-    const inserted = claim as unknown as RunRowForEngine;
+  function claimTick(jobId: string, tick: Date): Promise<ClaimOutcome> {
+    const claim = new Promise<ClaimOutcome>((resolve, reject) => {
+      pendingClaims.push({ jobId, tick, resolve, reject });
+      if (!claimFlushScheduled) {
+        claimFlushScheduled = true;
+        setImmediate(() => void flushClaims());
+      }
+    });
+    // Shutdown waits for claims in flight, so a run claimed at the last moment is run and recorded too.
+    claimsInFlight.add(claim);
+    const forget = () => claimsInFlight.delete(claim);
+    claim.then(forget, forget);
+    return claim;
+  }
+
+  async function flushClaims() {
+    claimFlushScheduled = false;
+    const batch = pendingClaims;
+    pendingClaims = [];
+    const groups = new Map<string, PendingClaim[]>();
+    for (const claim of batch) {
+      const key = `${claim.jobId}|${claim.tick.toISOString()}`;
+      const group = groups.get(key);
+      if (group) group.push(claim);
+      else groups.set(key, [claim]);
+    }
+    const firsts = [...groups.values()].map((group) => group[0]!);
+    let rows: ClaimRow[];
+    try {
+      rows = await db.query<ClaimRow>(
+        `with req as (
+           select * from unnest($1::text[], $2::text[]) as r(job_id, tick)
+         ), job as (
+           select j.id, r.tick, (j.enabled and j.archived_at is null) as active
+           from req r join scheduled_jobs j on j.id::text = r.job_id
+         ), claimed as (
+           insert into job_runs (job_id, scheduled_for, trigger, status, attempt, replica_id, started_at,
+             heartbeat_at, lease_expires_at)
+           select id, tick::timestamptz, 'schedule', 'running', 1, $3, clock_timestamp(), now(), now() + $4::interval
+           from job where active
+           on conflict (job_id, scheduled_for) where trigger in ('schedule', 'catchup') do nothing
+           returning id, job_id, scheduled_for, trigger, status, attempt
+         )
+         select job.id::text as job_id, job.tick, job.active, claimed.id as run_id, claimed.scheduled_for,
+           claimed.trigger, claimed.attempt
+         from job left join claimed on claimed.job_id = job.id and claimed.scheduled_for = job.tick::timestamptz`,
+        [
+          firsts.map((claim) => claim.jobId),
+          firsts.map((claim) => claim.tick.toISOString()),
+          replicaId,
+          leaseInterval,
+        ],
+      );
+    } catch (error) {
+      for (const claim of batch) claim.reject(error);
+      return;
+    }
+    const byKey = new Map(rows.map((row) => [`${row.job_id}|${row.tick}`, row]));
+    for (const [key, group] of groups) {
+      const [first, ...duplicates] = group;
+      for (const duplicate of duplicates) duplicate.resolve('lost');
+      const row = byKey.get(key);
+      if (!row?.active) first!.resolve('inactive');
+      else if (!row.run_id) first!.resolve('lost');
+      else {
+        const inserted: RunRowForEngine = {
+          id: row.run_id,
+          job_id: first!.jobId,
+          scheduled_for: asDate(row.scheduled_for)!,
+          trigger: row.trigger ?? 'schedule',
+          status: 'running',
+          attempt: row.attempt ?? 1,
+        };
+        decideClaim(first!.jobId, first!.tick, inserted).then(first!.resolve, first!.reject);
+      }
+    }
+  }
+
+  async function decideClaim(jobId: string, tick: Date, inserted: RunRowForEngine): Promise<ClaimOutcome> {
     const result = await db.transaction(async (tx) => {
       const job = await lockJob(tx, jobId);
       const cron = job ? cronFor(job.cron, job.timezone) : undefined;
@@ -864,6 +944,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (pollTimer) clearInterval(pollTimer);
     for (const id of [...armed.keys()]) disarm(id);
     await unlisten?.().catch(() => {});
+    await Promise.allSettled([...claimsInFlight]);
     await dispatching?.catch(() => {});
     const inFlight = [...running.values()];
     if (inFlight.length) {

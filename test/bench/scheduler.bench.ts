@@ -109,14 +109,14 @@ async function benchLoad(url: string) {
   };
 }
 
-async function benchLateness(url: string, jobCount: number, prefix: string) {
+async function benchLateness(url: string, jobCount: number, prefix: string, seconds = LATENCY_SECONDS) {
   const clients = [0, 1, 2].map((i) => createPostgresClient({ url, label: `bench-replica-${i}`, max: 4 }));
   await insertJobs(clients[0]!, jobCount, () => '* * * * * *', prefix);
   const replicas = clients.map((db, i) => makeScheduler(db, `replica-${i}`));
   for (const replica of replicas) await replica.start();
   const from = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
-  await sleep(from.getTime() - Date.now() + LATENCY_SECONDS * 1000 + 500);
-  const to = new Date(from.getTime() + LATENCY_SECONDS * 1000);
+  await sleep(from.getTime() - Date.now() + seconds * 1000 + 500);
+  const to = new Date(from.getTime() + seconds * 1000);
   await clients[0]!.query(`update scheduled_jobs set enabled = false where name like '${prefix}%'`);
   await Promise.all(replicas.map((replica) => replica.stop()));
   const rows = await clients[0]!.query<{ lateness_ms: number; trigger: string; replica_id: string }>(
@@ -137,8 +137,8 @@ async function benchLateness(url: string, jobCount: number, prefix: string) {
   return {
     replicas: 3,
     jobs: jobCount,
-    seconds: LATENCY_SECONDS,
-    expected_runs: jobCount * LATENCY_SECONDS,
+    seconds,
+    expected_runs: jobCount * seconds,
     runs: rows.length,
     duplicates: dups?.n ?? 0,
     p50_ms: round(percentile(lateness, 50), 2),
@@ -198,7 +198,7 @@ async function main() {
     await migrator.close();
 
     const load = await benchLoad(url);
-    const single = await benchLateness(url, 1, 'single-');
+    const single = await benchLateness(url, 1, 'single-', 2 * LATENCY_SECONDS);
     const lateness = await benchLateness(url, LATENCY_JOBS, 'burst-');
     const throughput = await benchThroughput(url);
 
