@@ -4,6 +4,8 @@ import type { Databases } from './db/index.ts';
 import type { FileStore } from './files/file-store.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
+import type { Scheduler } from './scheduler/engine.ts';
+import type { JobsService } from './services/jobs/jobs.service.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -15,4 +17,8 @@ export interface AppDependencies {
   startedAt: Date;
   /** The upload volume; createApp uses FILES_BASE_DIR on the local disk when absent. */
   files?: FileStore;
+  /** The scheduler engine; undefined when SCHEDULER_ENABLED=false (the API still edits jobs). */
+  scheduler?: Scheduler;
+  /** Jobs and runs (API and admin UI). Built from db.app and the built-in registry when absent. */
+  jobs?: JobsService;
 }

@@ -3,8 +3,12 @@
 import type { FileStore } from '../files/file-store.ts';
 import { createRouter } from '../http/router.ts';
 import { createAuthRouter } from './auth/index.ts';
+import { createCronRouter } from './cron/index.ts';
 import { createFilesRouter } from './files/index.ts';
+import { createFunctionsRouter } from './functions/index.ts';
 import { createHealthRouter } from './health/index.ts';
+import { createJobsRouter } from './jobs/index.ts';
+import { createRunsRouter } from './runs/index.ts';
 import { createTokensRouter } from './tokens/index.ts';
 import { createUsersRouter } from './users/index.ts';
 
@@ -14,7 +18,11 @@ export function createApiRouter(options: { files: FileStore }) {
     .route('/', createAuthRouter())
     .route('/', createUsersRouter())
     .route('/', createTokensRouter())
-    .route('/', createFilesRouter(options.files));
+    .route('/', createFilesRouter(options.files))
+    .route('/', createJobsRouter())
+    .route('/', createRunsRouter())
+    .route('/', createFunctionsRouter())
+    .route('/', createCronRouter());
 }
 
 /** The API's type for `hc<ApiRoutes>(baseUrl + API_V1_STR)`. */

@@ -44,6 +44,19 @@ export interface Config {
   };
   /** Whether /api/openapi.json and /api/docs answer without authentication. */
   apiDocsPublic: boolean;
+  scheduler: {
+    /** Off: this origin serves the API but arms no timers and runs no jobs. */
+    enabled: boolean;
+    /** How long a running row is owned without a heartbeat; a crashed replica's runs expire after it. */
+    leaseMs: number;
+    heartbeatMs: number;
+    /** Fallback poll: changed rows, expired leases, due retries, missed ticks. */
+    pollMs: number;
+    maxConcurrentRuns: number;
+    runRetentionDays: number;
+    /** Lets the HTTP request job reach loopback and private addresses (tests, trusted networks). */
+    httpAllowPrivate: boolean;
+  };
   http: { corsOrigins: string[]; secureCookies: boolean; httpsOnly: boolean };
   log: { level: RawEnv['LOG_LEVEL']; pretty: boolean };
 }
@@ -129,6 +142,15 @@ export function parseConfig(
       lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
     },
     apiDocsPublic: env.API_DOCS_PUBLIC ?? !isProduction,
+    scheduler: {
+      enabled: env.SCHEDULER_ENABLED,
+      leaseMs: env.SCHEDULER_LEASE_MS,
+      heartbeatMs: Math.min(env.SCHEDULER_HEARTBEAT_MS, Math.floor(env.SCHEDULER_LEASE_MS / 2)),
+      pollMs: env.SCHEDULER_POLL_MS,
+      maxConcurrentRuns: env.SCHEDULER_MAX_CONCURRENT_RUNS,
+      runRetentionDays: env.RUN_RETENTION_DAYS,
+      httpAllowPrivate: env.JOBS_HTTP_ALLOW_PRIVATE,
+    },
     http: {
       corsOrigins: env.CORS_ORIGINS,
       secureCookies: env.SECURE_COOKIES ?? env.HTTPS_ONLY,

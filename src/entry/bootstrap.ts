@@ -10,6 +10,7 @@ import { createLocalFileStore } from '../files/file-store.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
+import { buildScheduler } from '../scheduler/index.ts';
 
 /** A reason to refuse to start: printed as one line, then the process exits non-zero. */
 export class StartupRefused extends Error {}
@@ -81,13 +82,17 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     if (error instanceof RedisStartupError) throw new StartupRefused(`startup error: ${error.message}`);
     throw error;
   }
+  const replicaId = `${hostname()}-${process.pid}`;
+  const { scheduler, jobs } = buildScheduler({ config, db, kv, logger, replicaId });
   return {
     config,
     db,
     kv,
     logger,
-    replicaId: `${hostname()}-${process.pid}`,
+    replicaId,
     startedAt: new Date(),
     files: createLocalFileStore(config.files.baseDir),
+    scheduler,
+    jobs,
   };
 }

@@ -53,6 +53,8 @@ async function main() {
     logger.info({ reason: signals.requested() }, 'shutdown complete');
     return exit(0);
   }
+  // Migrations ran in buildDependencies; only now may timers claim ticks.
+  await deps.scheduler?.start();
   const app = createApp(deps);
   const running = await startNodeServer({
     fetch: app.fetch,
@@ -61,6 +63,8 @@ async function main() {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     logger,
     closers: [
+      // First: timers stop, running jobs finish (or are aborted and marked) while the pools are still open.
+      { name: 'scheduler', close: async () => deps.scheduler?.stop() },
       { name: 'kv', close: () => deps.kv.close() },
       { name: 'databases', close: () => deps.db.close() },
     ],
@@ -71,6 +75,7 @@ async function main() {
       app_db: deps.db.app.label,
       legacy_db: deps.db.legacy?.label ?? 'disabled',
       kv: deps.kv.kind,
+      scheduler: deps.scheduler ? deps.scheduler.stats() : 'disabled',
     },
     `${config.projectName} ready on http://${config.host}:${running.port}`,
   );

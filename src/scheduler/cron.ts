@@ -1,0 +1,124 @@
+// The cron dialect: croner with 5 fields (minute precision) or 6 (leading seconds field), a per-job IANA
+// timezone, and day-of-month/day-of-week combined with OR as in Vixie cron (croner's domAndDow: false).
+import { Cron } from 'croner';
+import cronstrue from 'cronstrue';
+
+export type CronCheck = { ok: true; cron: Cron } | { ok: false; reason: string };
+
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses an expression for a zone; on failure the parser's reason, stripped of croner's prefix. */
+export function parseCron(expr: string, timezone = 'UTC'): CronCheck {
+  if (!isValidTimezone(timezone)) return { ok: false, reason: `unknown IANA timezone "${timezone}"` };
+  const fields = expr.trim().split(/\s+/).filter(Boolean);
+  if (fields.length !== 5 && fields.length !== 6) {
+    return {
+      ok: false,
+      reason: `expected 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field; got ${fields.length}`,
+    };
+  }
+  try {
+    const cron = new Cron(expr.trim(), {
+      timezone,
+      mode: '5-or-6-parts',
+      domAndDow: false,
+      paused: true,
+    });
+    if (!cron.nextRun(new Date())) return { ok: false, reason: 'the expression never fires' };
+    return { ok: true, cron };
+  } catch (error) {
+    return { ok: false, reason: readableReason((error as Error).message) };
+  }
+}
+
+/** croner reports day-of-month and month values zero-based ("day: 31" for 32); say what the user wrote. */
+function readableReason(message: string): string {
+  return message
+    .replace(/^CronPattern:\s*/, '')
+    .replace(/Invalid value for (day|month): (-?\d+)/, (_, field: string, value: string) =>
+      field === 'day'
+        ? `Invalid value for day-of-month: ${Number(value) + 1} (allowed 1-31)`
+        : `Invalid value for month: ${Number(value) + 1} (allowed 1-12)`,
+    )
+    .replace('Invalid value for dayOfWeek', 'Invalid value for day-of-week');
+}
+
+/** The first fire time strictly after `after`. */
+export function nextFire(cron: Cron, after: Date): Date | null {
+  return cron.nextRun(after);
+}
+
+/** Fire times in (from, to], at most `limit` of them; `more` says whether the limit cut the list. */
+export function firesBetween(
+  cron: Cron,
+  from: Date,
+  to: Date,
+  limit: number,
+): { fires: Date[]; more: boolean } {
+  const fires: Date[] = [];
+  let cursor = from;
+  for (;;) {
+    const next = cron.nextRun(cursor);
+    if (!next || next.getTime() > to.getTime()) return { fires, more: false };
+    if (fires.length >= limit) return { fires, more: true };
+    fires.push(next);
+    cursor = next;
+  }
+}
+
+/** Human-readable description (cronstrue); undefined when it cannot describe the expression. */
+export function describeCron(expr: string): string | undefined {
+  try {
+    return cronstrue.toString(expr.trim(), { use24HourTimeFormat: true, verbose: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A wall-clock rendering of an instant in a zone, e.g. 2026-03-08T03:00:00-04:00. */
+export function formatInZone(date: Date, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  const offset = get('timeZoneName').replace(/^GMT/, '') || '+00:00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+}
+
+export interface CronPreview {
+  valid: boolean;
+  reason: string | null;
+  description: string | null;
+  timezone: string;
+  next: { local: string; utc: string }[];
+}
+
+export function previewCron(expr: string, timezone: string, count: number, from = new Date()): CronPreview {
+  const parsed = parseCron(expr, timezone);
+  if (!parsed.ok) return { valid: false, reason: parsed.reason, description: null, timezone, next: [] };
+  return {
+    valid: true,
+    reason: null,
+    description: describeCron(expr) ?? null,
+    timezone,
+    next: parsed.cron.nextRuns(count, from).map((date) => ({
+      local: formatInZone(date, timezone),
+      utc: date.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,221 @@
+// The jobs contract: zod schemas for job and run input/output, shared by the API and the admin UI.
+import { z } from '@hono/zod-openapi';
+import { MISFIRE_POLICIES, OVERLAP_POLICIES, RUN_STATUSES, RUN_TRIGGERS } from '../../db/schema/index.ts';
+
+export const JOB_STATUSES = [
+  'idle',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'dead',
+  'unregistered',
+] as const;
+
+const settings = {
+  description: z.string().max(2000).openapi({ example: 'Says hello every five minutes' }),
+  cron: z.string().min(1).max(64).openapi({
+    example: '*/5 * * * *',
+    description:
+      '5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field. Day-of-month and day-of-week combine with OR (Vixie cron).',
+  }),
+  timezone: z.string().min(1).max(64).openapi({ example: 'Europe/Berlin', description: 'IANA zone' }),
+  args: z
+    .array(z.unknown())
+    .openapi({ description: 'Positional arguments: kept for the seed shape; must be empty' }),
+  kwargs: z
+    .record(z.string(), z.unknown())
+    .openapi({ description: "Keyword arguments, validated by the function's schema" }),
+  enabled: z.boolean(),
+  timeout_seconds: z.number().int().min(1).max(86_400),
+  max_retries: z.number().int().min(0).max(100),
+  retry_backoff_seconds: z.number().int().min(0).max(86_400),
+  overlap_policy: z.enum(OVERLAP_POLICIES),
+  misfire_policy: z.enum(MISFIRE_POLICIES),
+  misfire_grace_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(86_400 * 7),
+  misfire_max_catchup: z.number().int().min(1).max(1000),
+};
+
+export const JobCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).openapi({ example: 'hello' }),
+    func: z.string().min(1).max(200).openapi({ example: 'app.jobs.heartbeat:hello_job' }),
+    description: settings.description.default(''),
+    cron: settings.cron,
+    timezone: settings.timezone.default('UTC'),
+    args: settings.args.default([]),
+    kwargs: settings.kwargs.default({}),
+    enabled: settings.enabled.default(true),
+    timeout_seconds: settings.timeout_seconds.default(300),
+    max_retries: settings.max_retries.default(0),
+    retry_backoff_seconds: settings.retry_backoff_seconds.default(30),
+    overlap_policy: settings.overlap_policy.default('skip'),
+    misfire_policy: settings.misfire_policy.default('run_once'),
+    misfire_grace_seconds: settings.misfire_grace_seconds.default(60),
+    misfire_max_catchup: settings.misfire_max_catchup.default(10),
+  })
+  .strict()
+  .openapi('JobCreate');
+
+export const JobUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    func: z.string().min(1).max(200).optional(),
+    description: settings.description.optional(),
+    cron: settings.cron.optional(),
+    timezone: settings.timezone.optional(),
+    args: settings.args.optional(),
+    kwargs: settings.kwargs.optional(),
+    enabled: settings.enabled.optional(),
+    timeout_seconds: settings.timeout_seconds.optional(),
+    max_retries: settings.max_retries.optional(),
+    retry_backoff_seconds: settings.retry_backoff_seconds.optional(),
+    overlap_policy: settings.overlap_policy.optional(),
+    misfire_policy: settings.misfire_policy.optional(),
+    misfire_grace_seconds: settings.misfire_grace_seconds.optional(),
+    misfire_max_catchup: settings.misfire_max_catchup.optional(),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'The version you edited (or send If-Match: "<version>")' }),
+  })
+  .strict()
+  .openapi('JobUpdate');
+
+export const JobSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    description: z.string(),
+    func: z.string(),
+    cron: z.string(),
+    cron_description: z.string().nullable(),
+    timezone: z.string(),
+    args: z.array(z.unknown()),
+    kwargs: z.record(z.string(), z.unknown()),
+    enabled: z.boolean(),
+    timeout_seconds: z.number().int(),
+    max_retries: z.number().int(),
+    retry_backoff_seconds: z.number().int(),
+    overlap_policy: z.enum(OVERLAP_POLICIES),
+    misfire_policy: z.enum(MISFIRE_POLICIES),
+    misfire_grace_seconds: z.number().int(),
+    misfire_max_catchup: z.number().int(),
+    status: z.string().openapi({ description: `One of ${JOB_STATUSES.join(', ')}` }),
+    last_run_at: z.iso.datetime({ offset: true }).nullable(),
+    next_run_at: z.iso.datetime({ offset: true }).nullable(),
+    version: z.number().int(),
+    archived_at: z.iso.datetime({ offset: true }).nullable(),
+    created_by: z.string().nullable(),
+    updated_by: z.string().nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+    updated_at: z.iso.datetime({ offset: true }),
+    last_run: z
+      .object({
+        id: z.uuid(),
+        status: z.enum(RUN_STATUSES),
+        trigger: z.enum(RUN_TRIGGERS),
+        scheduled_for: z.iso.datetime({ offset: true }),
+        started_at: z.iso.datetime({ offset: true }).nullable(),
+        finished_at: z.iso.datetime({ offset: true }).nullable(),
+        duration_ms: z.number().int().nullable(),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: 'The most recent run (on reads: get and list)' }),
+  })
+  .openapi('Job');
+
+export const RunSchema = z
+  .object({
+    id: z.uuid(),
+    job_id: z.uuid(),
+    job_name: z.string().nullable(),
+    scheduled_for: z.iso.datetime({ offset: true }),
+    trigger: z.enum(RUN_TRIGGERS),
+    status: z.enum(RUN_STATUSES),
+    attempt: z.number().int(),
+    retry_of: z.uuid().nullable(),
+    idempotency_key: z.string().nullable(),
+    replica_id: z.string().nullable(),
+    requested_by: z.string().nullable(),
+    not_before: z.iso.datetime({ offset: true }).nullable(),
+    started_at: z.iso.datetime({ offset: true }).nullable(),
+    finished_at: z.iso.datetime({ offset: true }).nullable(),
+    duration_ms: z.number().int().nullable(),
+    output: z.unknown().nullable(),
+    error: z
+      .object({ message: z.string(), stack: z.string().optional(), code: z.string().optional() })
+      .nullable(),
+    note: z.string().nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+  })
+  .openapi('Run');
+
+const page = z.coerce.number().int().min(1).default(1);
+const pageSize = z.coerce.number().int().min(1).max(100).default(20);
+const boolParam = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional();
+
+export const JOB_SORTS = [
+  'name',
+  '-name',
+  'created_at',
+  '-created_at',
+  'updated_at',
+  '-updated_at',
+  'next_run_at',
+  '-next_run_at',
+  'last_run_at',
+  '-last_run_at',
+] as const;
+
+export const JobListQuerySchema = z.object({
+  page,
+  page_size: pageSize,
+  enabled: boolParam,
+  status: z.string().max(32).optional(),
+  func: z.string().max(200).optional(),
+  q: z.string().max(120).optional().openapi({ description: 'Name contains (case-insensitive)' }),
+  archived: z.enum(['exclude', 'include', 'only']).default('exclude'),
+  sort: z.enum(JOB_SORTS).default('name'),
+});
+
+export const RunListQuerySchema = z.object({
+  page,
+  page_size: pageSize,
+  status: z.enum(RUN_STATUSES).optional(),
+  trigger: z.enum(RUN_TRIGGERS).optional(),
+  from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'scheduled_for at or after' }),
+  to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'scheduled_for before' }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      total: z.number().int(),
+      page: z.number().int(),
+      page_size: z.number().int(),
+    })
+    .openapi(name);
+
+export const JobPageSchema = pageOf(JobSchema, 'JobPage');
+export const RunPageSchema = pageOf(RunSchema, 'RunPage');
+
+export type JobCreate = z.input<typeof JobCreateSchema>;
+export type JobUpdate = z.input<typeof JobUpdateSchema>;
+export type Job = z.infer<typeof JobSchema>;
+export type Run = z.infer<typeof RunSchema>;
+/** Already-parsed filters (the API validates the query string; the admin UI passes values). */
+export type JobListQuery = Partial<z.output<typeof JobListQuerySchema>>;
+export type RunListQuery = Partial<z.output<typeof RunListQuerySchema>>;
+export type Page<T> = { items: T[]; total: number; page: number; page_size: number };

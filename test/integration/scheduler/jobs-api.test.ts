@@ -1,0 +1,401 @@
+// The scheduler's API through the real app (createApp) on PGlite: roles, validation, optimistic concurrency,
+// run-now idempotency, retries, archive, the 405 on DELETE, functions and cron preview.
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountSchedulerApi } from '../../../src/api/jobs/index.ts';
+import { createApp } from '../../../src/app.ts';
+import type { SqlClient } from '../../../src/db/client.ts';
+import type { AppDependencies } from '../../../src/deps.ts';
+import { createRouter } from '../../../src/http/router.ts';
+import type { AppBindings } from '../../../src/http/types.ts';
+import { createMemoryStore } from '../../../src/kv/memory.ts';
+import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
+import {
+  createGate,
+  createMigratedPglite,
+  createTestScheduler,
+  silentLogger,
+  testFunctions,
+} from '../../support/scheduler-harness.ts';
+
+let db: SqlClient;
+let scheduler: Scheduler;
+let app: Hono<AppBindings>;
+const prefix = '/api/v1';
+
+type Role = 'viewer' | 'operator' | 'admin';
+function call(
+  method: string,
+  path: string,
+  options: { role?: Role; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.role) headers['x-test-role'] = options.role;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  return app.request(`${prefix}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+const helloJob = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  func: 'app.jobs.heartbeat:hello_job',
+  cron: '*/5 * * * *',
+  kwargs: { message: 'hi' },
+  ...extra,
+});
+
+beforeAll(async () => {
+  db = await createMigratedPglite();
+  const gate = createGate();
+  gate.open();
+  const built = await createTestScheduler(db, { functions: testFunctions(gate) });
+  scheduler = built.scheduler;
+  const deps: AppDependencies = {
+    config: built.config,
+    db: { app: db, legacy: undefined, close: () => db.close() },
+    kv: createMemoryStore(),
+    logger: silentLogger(),
+    replicaId: 'replica-a',
+    startedAt: new Date(),
+    scheduler,
+    jobs: createJobsService({ db, registry: built.registry, poke: scheduler.poke }),
+  };
+  // Stands in for authentication (another issue): the role comes from a test header.
+  app = new Hono<AppBindings>();
+  app.use(async (c, next) => {
+    const role = c.req.header('x-test-role') as Role | undefined;
+    if (role) c.set('principal', { subject: `test-${role}`, role, via: 'jwt' });
+    await next();
+  });
+  app.route('/', createApp(deps));
+});
+
+afterAll(async () => {
+  await scheduler.idle();
+  await db.close();
+});
+
+describe('jobs API', () => {
+  it('answers 401 without a principal and 403 for a role that is too small', async () => {
+    expect((await call('GET', '/jobs')).status).toBe(401);
+    const unauth = await call('POST', '/jobs', { body: helloJob('x') });
+    expect(unauth.status).toBe(401);
+    expect(await unauth.json()).toMatchObject({ error_code: 'unauthorized' });
+    const viewer = await call('POST', '/jobs', { role: 'viewer', body: helloJob('x') });
+    expect(viewer.status).toBe(403);
+    expect(await viewer.json()).toMatchObject({ error_code: 'forbidden', trace_id: expect.any(String) });
+    expect((await call('POST', '/jobs', { role: 'operator', body: helloJob('x') })).status).toBe(403);
+    expect((await call('GET', '/jobs', { role: 'viewer' })).status).toBe(200);
+  });
+
+  it('refuses an unknown function, bad arguments and an invalid cron with clear 422 details', async () => {
+    const response = await call('POST', '/jobs', {
+      role: 'admin',
+      body: { name: 'bad', func: 'nope.module:missing', cron: '61 * * * *' },
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { detail: { path: string; message: string }[] };
+    expect(body.detail).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'func', message: expect.stringContaining('nope.module:missing') }),
+        expect.objectContaining({ path: 'cron', message: 'Invalid value for minute: 61' }),
+      ]),
+    );
+    const badArgs = await call('POST', '/jobs', {
+      role: 'admin',
+      body: helloJob('bad-args', { kwargs: { sleep_ms: 'long' } }),
+    });
+    expect(badArgs.status).toBe(422);
+    expect(((await badArgs.json()) as { detail: { path: string }[] }).detail[0]!.path).toBe(
+      'kwargs.sleep_ms',
+    );
+    const badZone = await call('POST', '/jobs', {
+      role: 'admin',
+      body: helloJob('bad-zone', { timezone: 'Mars/Base' }),
+    });
+    expect(((await badZone.json()) as { detail: { path: string }[] }).detail[0]!.path).toBe('timezone');
+  });
+
+  it('creates, reads with an ETag, and updates with optimistic concurrency; every change is audited', async () => {
+    const created = await call('POST', '/jobs', {
+      role: 'admin',
+      body: helloJob('nightly', { timezone: 'Europe/Berlin' }),
+      headers: { 'x-real-ip': '203.0.113.9', 'x-request-id': 'trace-create-1' },
+    });
+    expect(created.status).toBe(201);
+    const job = (await created.json()) as {
+      id: string;
+      version: number;
+      next_run_at: string;
+      cron_description: string;
+    };
+    expect(job.version).toBe(1);
+    expect(job.next_run_at).not.toBeNull();
+    expect(job.cron_description).toBe('Every 5 minutes');
+    expect((await call('POST', '/jobs', { role: 'admin', body: helloJob('nightly') })).status).toBe(409);
+
+    const read = await call('GET', `/jobs/${job.id}`, { role: 'viewer' });
+    expect(read.headers.get('etag')).toBe('"1"');
+    expect(
+      (await call('GET', `/jobs/${job.id}`, { role: 'viewer', headers: { 'if-none-match': '"1"' } })).status,
+    ).toBe(304);
+
+    const noVersion = await call('PATCH', `/jobs/${job.id}`, { role: 'admin', body: { cron: '0 3 * * *' } });
+    expect(noVersion.status).toBe(428);
+    const first = await call('PATCH', `/jobs/${job.id}`, {
+      role: 'admin',
+      body: { cron: '0 3 * * *' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBe('"2"');
+    // A second admin still holding version 1 cannot overwrite silently.
+    const stale = await call('PATCH', `/jobs/${job.id}`, {
+      role: 'admin',
+      body: { cron: '0 4 * * *' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(stale.status).toBe(412);
+    expect(await stale.json()).toMatchObject({
+      error_code: 'version_conflict',
+      detail: { current: { version: 2, cron: '0 3 * * *' } },
+    });
+    const viaBody = await call('PUT', `/jobs/${job.id}`, {
+      role: 'admin',
+      body: { description: 'x', version: 1 },
+    });
+    expect(viaBody.status).toBe(409);
+
+    const audit = await db.query<{
+      actor: string;
+      action: string;
+      trace_id: string;
+      client_ip: string;
+      after: { cron: string };
+    }>(`select actor, action, trace_id, client_ip, after from audit_log where target_id = $1 order by id`, [
+      job.id,
+    ]);
+    expect(audit.map((row) => row.action)).toEqual(['job.create', 'job.update']);
+    expect(audit[0]).toMatchObject({
+      actor: 'test-admin',
+      trace_id: 'trace-create-1',
+      client_ip: '203.0.113.9',
+    });
+    expect(audit[1]!.after.cron).toBe('0 3 * * *');
+  });
+
+  it('runs now once per Idempotency-Key and the run succeeds', async () => {
+    const job = (await (
+      await call('POST', '/jobs', { role: 'admin', body: helloJob('run-now') })
+    ).json()) as { id: string };
+    const first = await call('POST', `/jobs/${job.id}/run`, {
+      role: 'operator',
+      headers: { 'idempotency-key': 'k-1' },
+    });
+    expect(first.status).toBe(202);
+    const run = (await first.json()) as { id: string; trigger: string; status: string };
+    expect(run).toMatchObject({ trigger: 'manual', status: 'queued' });
+    const again = await call('POST', `/jobs/${job.id}/run`, {
+      role: 'operator',
+      headers: { 'idempotency-key': 'k-1' },
+    });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }).id).toBe(run.id);
+    expect((await call('POST', `/jobs/${job.id}/run`, { role: 'viewer' })).status).toBe(403);
+
+    await scheduler.dispatchQueued();
+    await scheduler.idle();
+    const done = (await (await call('GET', `/runs/${run.id}`, { role: 'viewer' })).json()) as {
+      status: string;
+      output: { message: string };
+      requested_by: string;
+    };
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      output: { message: 'hi' },
+      requested_by: 'test-operator',
+    });
+    const perJob = (await (await call('GET', `/jobs/${job.id}/runs`, { role: 'viewer' })).json()) as {
+      total: number;
+    };
+    expect(perJob.total).toBe(1);
+    const global = (await (await call('GET', '/runs?status=succeeded', { role: 'viewer' })).json()) as {
+      items: { id: string }[];
+    };
+    expect(global.items.map((item) => item.id)).toContain(run.id);
+    expect((await call('GET', '/runs?status=bogus', { role: 'viewer' })).status).toBe(422);
+  });
+
+  it('retries a dead run on request, and only dead runs', async () => {
+    const job = (await (
+      await call('POST', '/jobs', {
+        role: 'admin',
+        body: { name: 'always-fails', func: 'test.jobs:fail', cron: '0 0 * * *' },
+      })
+    ).json()) as { id: string };
+    const run = (await (await call('POST', `/jobs/${job.id}/run`, { role: 'operator' })).json()) as {
+      id: string;
+    };
+    await scheduler.dispatchQueued();
+    await scheduler.idle();
+    expect(
+      ((await (await call('GET', `/runs/${run.id}`, { role: 'viewer' })).json()) as { status: string })
+        .status,
+    ).toBe('dead');
+    const retry = await call('POST', `/runs/${run.id}/retry`, { role: 'operator' });
+    expect(retry.status).toBe(202);
+    const retried = (await retry.json()) as { id: string; attempt: number; retry_of: string };
+    expect(retried).toMatchObject({ attempt: 2, retry_of: run.id });
+    expect((await call('POST', `/runs/${run.id}/retry`, { role: 'operator' })).status).toBe(200);
+    await scheduler.dispatchQueued();
+    await scheduler.idle();
+    const ok = (await (await call('POST', '/jobs', { role: 'admin', body: helloJob('fine') })).json()) as {
+      id: string;
+    };
+    const okRun = (await (await call('POST', `/jobs/${ok.id}/run`, { role: 'operator' })).json()) as {
+      id: string;
+    };
+    await scheduler.dispatchQueued();
+    await scheduler.idle();
+    const notDead = await call('POST', `/runs/${okRun.id}/retry`, { role: 'operator' });
+    expect(notDead.status).toBe(409);
+    expect(await notDead.json()).toMatchObject({ error_code: 'run_not_dead' });
+  });
+
+  it('archives instead of deleting: DELETE is 405, archived jobs are hidden and cannot run', async () => {
+    const job = (await (
+      await call('POST', '/jobs', { role: 'admin', body: helloJob('to-archive') })
+    ).json()) as { id: string };
+    const deleted = await call('DELETE', `/jobs/${job.id}`, { role: 'admin' });
+    expect(deleted.status).toBe(405);
+    expect(await deleted.json()).toMatchObject({ error_code: 'method_not_allowed' });
+    expect((await call('DELETE', `/jobs/${job.id}`, { role: 'viewer' })).status).toBe(403);
+    expect((await call('POST', `/jobs/${job.id}/archive`, { role: 'operator' })).status).toBe(403);
+    const archived = await call('POST', `/jobs/${job.id}/archive`, { role: 'admin' });
+    expect(await archived.json()).toMatchObject({
+      enabled: false,
+      archived_at: expect.any(String),
+      next_run_at: null,
+    });
+    const list = (await (await call('GET', '/jobs?q=to-archive', { role: 'viewer' })).json()) as {
+      total: number;
+    };
+    expect(list.total).toBe(0);
+    const only = (await (await call('GET', '/jobs?archived=only', { role: 'viewer' })).json()) as {
+      items: { id: string }[];
+    };
+    expect(only.items.map((item) => item.id)).toEqual([job.id]);
+    expect((await call('POST', `/jobs/${job.id}/run`, { role: 'operator' })).status).toBe(409);
+    const back = await call('POST', `/jobs/${job.id}/unarchive`, { role: 'admin' });
+    expect(await back.json()).toMatchObject({ archived_at: null, enabled: false });
+    const enabled = await call('POST', `/jobs/${job.id}/enable`, { role: 'operator' });
+    expect(await enabled.json()).toMatchObject({ enabled: true, next_run_at: expect.any(String) });
+  });
+
+  it('lists, filters, searches and sorts jobs with pagination', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) {
+      await call('POST', '/jobs', { role: 'admin', body: helloJob(name, { enabled: name !== 'page-b' }) });
+    }
+    const page = (await (
+      await call('GET', '/jobs?q=page-&sort=-name&page_size=2', { role: 'viewer' })
+    ).json()) as {
+      items: { name: string }[];
+      total: number;
+    };
+    expect(page.total).toBe(3);
+    expect(page.items.map((item) => item.name)).toEqual(['page-c', 'page-b']);
+    const disabled = (await (
+      await call('GET', '/jobs?q=page-&enabled=false', { role: 'viewer' })
+    ).json()) as {
+      items: { name: string }[];
+    };
+    expect(disabled.items.map((item) => item.name)).toEqual(['page-b']);
+    expect((await call('GET', '/jobs?sort=sideways', { role: 'viewer' })).status).toBe(422);
+    expect((await call('GET', '/jobs/not-a-uuid', { role: 'viewer' })).status).toBe(404);
+  });
+
+  it('lists the registered functions with their argument JSON Schema', async () => {
+    const body = (await (await call('GET', '/functions', { role: 'viewer' })).json()) as {
+      items: { key: string; args_schema: { properties?: Record<string, unknown> } }[];
+    };
+    const keys = body.items.map((item) => item.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'app.jobs.heartbeat:hello_job',
+        'app.jobs.http:http_request',
+        'app.jobs.legacy:sql_report',
+        'app.jobs.files:cleanup_files',
+        'app.jobs.maintenance:prune_runs',
+      ]),
+    );
+    const http = body.items.find((item) => item.key === 'app.jobs.http:http_request')!;
+    expect(Object.keys(http.args_schema.properties ?? {})).toEqual(
+      expect.arrayContaining(['method', 'url', 'headers', 'expected_status']),
+    );
+  });
+
+  it('previews cron expressions: valid with times in the zone and UTC, invalid with the reason', async () => {
+    const preview = (await (
+      await call(
+        'GET',
+        `/cron/preview?expr=${encodeURIComponent('30 2 * * *')}&tz=America/New_York&count=3`,
+        {
+          role: 'viewer',
+        },
+      )
+    ).json()) as { valid: boolean; next: { local: string; utc: string }[]; description: string };
+    expect(preview.valid).toBe(true);
+    expect(preview.description).toBe('At 02:30');
+    expect(preview.next).toHaveLength(3);
+    expect(preview.next[0]!.local).toMatch(/T02:30:00-0[45]:00$/);
+    const invalid = (await (
+      await call('GET', `/cron/preview?expr=${encodeURIComponent('* * 32 * *')}`, { role: 'viewer' })
+    ).json()) as { valid: boolean; reason: string };
+    expect(invalid.valid).toBe(false);
+    expect(invalid.reason).toBe('Invalid value for day-of-month: 32 (allowed 1-31)');
+  });
+});
+
+describe('scheduler API spec', () => {
+  it('documents every operation with a summary, a tag, the role errors and the error envelope', () => {
+    const doc = mountSchedulerApi(createRouter(), prefix).getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'scheduler', version: 'test' },
+    });
+    const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+      Object.entries(
+        item as Record<string, { summary?: string; tags?: string[]; responses: Record<string, unknown> }>,
+      ).map(([method, op]) => ({ path, method, op })),
+    );
+    expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(
+      [
+        'GET /api/v1/jobs',
+        'POST /api/v1/jobs',
+        'GET /api/v1/jobs/{id}',
+        'PATCH /api/v1/jobs/{id}',
+        'PUT /api/v1/jobs/{id}',
+        'DELETE /api/v1/jobs/{id}',
+        'POST /api/v1/jobs/{id}/enable',
+        'POST /api/v1/jobs/{id}/disable',
+        'POST /api/v1/jobs/{id}/archive',
+        'POST /api/v1/jobs/{id}/unarchive',
+        'POST /api/v1/jobs/{id}/run',
+        'GET /api/v1/jobs/{id}/runs',
+        'GET /api/v1/runs',
+        'GET /api/v1/runs/{id}',
+        'POST /api/v1/runs/{id}/retry',
+        'GET /api/v1/functions',
+        'GET /api/v1/cron/preview',
+      ].sort(),
+    );
+    for (const { op } of operations) {
+      expect(op.summary).toBeTruthy();
+      expect(op.tags?.length).toBeGreaterThan(0);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+    }
+  });
+});

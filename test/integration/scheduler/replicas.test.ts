@@ -1,0 +1,239 @@
+// Three real origin processes (src/entry/node.ts) on one real PostgreSQL: exactly one run per tick with no
+// gaps, a cron change reaching every replica before the next tick, stopped replicas and the misfire policy,
+// and a kill -9 of the replica running a long job. Assertions read committed rows, not the wall clock.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
+import { migrateAppDatabase } from '../../../src/db/migrate.ts';
+import { createJobRegistry } from '../../../src/jobs/registry.ts';
+import { asDate } from '../../../src/scheduler/engine.ts';
+import { createJobsService, type JobsService } from '../../../src/services/jobs/jobs.service.ts';
+import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
+import { type OriginProcess, startOrigin } from '../../support/replica-process.ts';
+import { eventually } from '../../support/scheduler-harness.ts';
+
+const actor = { subject: 'replica-test' };
+const SECOND = 1000;
+
+type RunRow = {
+  id: string;
+  scheduled_for: Date;
+  trigger: string;
+  status: string;
+  attempt: number;
+  replica_id: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  heartbeat_at: Date | null;
+  error: { code?: string } | null;
+};
+
+/** postgres.js returns timestamptz as text here. */
+const withDates = (row: RunRow): RunRow => ({
+  ...row,
+  scheduled_for: asDate(row.scheduled_for)!,
+  started_at: asDate(row.started_at),
+  finished_at: asDate(row.finished_at),
+  heartbeat_at: asDate(row.heartbeat_at),
+});
+
+describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', () => {
+  let url: string;
+  let db: SqlClient;
+  let jobs: JobsService;
+  let replicas: OriginProcess[] = [];
+
+  const replicaEnv = () => ({
+    DB_APP_URL: url,
+    DB_LEGACY_URL: url,
+    DB_POOL_MAX: '4',
+    DB_LEGACY_POOL_MAX: '1',
+    SCHEDULER_LEASE_MS: '3000',
+    SCHEDULER_HEARTBEAT_MS: '500',
+    SCHEDULER_POLL_MS: '500',
+    SHUTDOWN_TIMEOUT_MS: '1500',
+  });
+  const startReplicas = async () => {
+    replicas = await Promise.all([0, 1, 2].map(() => startOrigin(replicaEnv())));
+  };
+  const stopReplicas = async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+  };
+  const runsOf = async (jobId: string) =>
+    (
+      await db.query<RunRow>(
+        `select id, scheduled_for, trigger, status, attempt, replica_id, started_at, finished_at, heartbeat_at, error
+         from job_runs where job_id = $1 order by scheduled_for, attempt`,
+        [jobId],
+      )
+    ).map(withDates);
+  const everySecond = (name: string, extra: Record<string, unknown> = {}) =>
+    jobs.createJob(
+      {
+        name,
+        func: 'app.jobs.heartbeat:hello_job',
+        cron: '* * * * * *',
+        overlap_policy: 'allow',
+        misfire_grace_seconds: 0,
+        ...extra,
+      },
+      actor,
+    );
+  const settledRuns = async (jobId: string, untilTick: Date) =>
+    eventually(async () => {
+      const runs = await runsOf(jobId);
+      const done = runs.filter((run) => run.scheduled_for.getTime() <= untilTick.getTime());
+      const last = runs.at(-1);
+      return last &&
+        last.scheduled_for.getTime() >= untilTick.getTime() &&
+        done.every((run) => !['running', 'queued'].includes(run.status))
+        ? done
+        : undefined;
+    }, 40_000);
+
+  beforeAll(async () => {
+    url = await createTestDatabase('replicas');
+    db = createPostgresClient({ url, label: 'replica-test', max: 4 });
+    await migrateAppDatabase(db);
+    jobs = createJobsService({ db, registry: createJobRegistry() });
+    await startReplicas();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.kill9()));
+    await db?.close();
+  });
+
+  it('an every-second job for more than 10 s: exactly one run per tick, no gaps', async () => {
+    // The default grace: a timer delayed past the sweep margin on a loaded machine still runs (as catch-up).
+    const job = await everySecond('every-second', { misfire_grace_seconds: 60 });
+    const firstTick = new Date(Math.ceil((Date.now() + 2 * SECOND) / SECOND) * SECOND);
+    const lastTick = new Date(firstTick.getTime() + 11 * SECOND);
+    const runs = (await settledRuns(job.id, lastTick)).filter((run) => run.scheduled_for >= firstTick);
+    await jobs.setEnabled(job.id, false, actor);
+
+    const ticks = runs.map((run) => run.scheduled_for.getTime());
+    const expected = Array.from({ length: 12 }, (_, i) => firstTick.getTime() + i * SECOND);
+    expect(ticks).toEqual(expected); // one row per tick, none missing, none doubled
+    for (const run of runs) expect(run).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(runs.filter((run) => run.trigger === 'schedule').length).toBeGreaterThanOrEqual(10);
+    const winners = new Set(runs.map((run) => run.replica_id));
+    for (const winner of winners) expect(replicas.map((replica) => replica.replicaId)).toContain(winner);
+  });
+
+  it('a cron change made through the service reaches every replica before the next tick', async () => {
+    const job = await jobs.createJob(
+      {
+        name: 'rescheduled',
+        func: 'app.jobs.heartbeat:hello_job',
+        cron: '0 0 1 1 *',
+        misfire_grace_seconds: 0,
+      },
+      actor,
+    );
+    const changed = await jobs.updateJob(
+      job.id,
+      { cron: '* * * * * *', overlap_policy: 'allow' },
+      job.version,
+      actor,
+    );
+    const changedAt = new Date(changed.updated_at);
+    const firstTick = new Date(changed.next_run_at!);
+    const runs = await settledRuns(job.id, new Date(firstTick.getTime() + 2 * SECOND));
+    await jobs.setEnabled(job.id, false, actor);
+    // The first tick after the change is at most 1 s after the commit; a timer (not the catch-up sweep)
+    // claimed it and every tick after it, so the NOTIFY re-armed the replicas within that second.
+    expect(firstTick.getTime() - changedAt.getTime()).toBeLessThanOrEqual(SECOND);
+    expect(runs[0]!.scheduled_for.getTime()).toBe(firstTick.getTime());
+    for (const run of runs) expect(run.trigger).toBe('schedule');
+  });
+
+  it('all replicas stopped across at least three ticks, then restarted: rows match each misfire policy', async () => {
+    const skip = await everySecond('misfire-skip', { misfire_policy: 'skip' });
+    const once = await everySecond('misfire-once', { misfire_policy: 'run_once' });
+    const all = await everySecond('misfire-all', { misfire_policy: 'run_all', misfire_max_catchup: 2 });
+    const ids = [skip.id, once.id, all.id];
+    // Let every job run on the live replicas first.
+    await eventually(async () => {
+      const counts = await Promise.all(ids.map(async (id) => (await runsOf(id)).length));
+      return counts.every((count) => count >= 2);
+    });
+    await stopReplicas();
+    // Graceful shutdown (SIGTERM) let every running job finish and record its outcome. (Queued rows may
+    // stay: they wait in the database for the next replica.)
+    const left = await db.query<{ id: string; status: string; trigger: string }>(
+      `select id, status, trigger from job_runs where status = 'running'`,
+    );
+    expect(left).toEqual([]);
+    const [stopped] = await db.query<{ last: Date }>(
+      'select max(scheduled_for) as last from job_runs where job_id::text = any($1::text[])',
+      [ids],
+    );
+    // Wall time has to pass for ticks to be missed; nothing is asserted about its length.
+    await new Promise((resolve) => setTimeout(resolve, 4 * SECOND));
+    await startReplicas();
+    const restartedBy = new Date(Date.now() + 2 * SECOND);
+
+    for (const [job, policy] of [
+      [skip, 'skip'],
+      [once, 'run_once'],
+      [all, 'run_all'],
+    ] as const) {
+      const runs = await settledRuns(job.id, restartedBy);
+      await jobs.setEnabled(job.id, false, actor);
+      // Continuity: one row per second from the first run to the end, whatever happened in between.
+      const ticks = runs.map((run) => run.scheduled_for.getTime());
+      const expectedTicks = Array.from({ length: ticks.length }, (_, i) => ticks[0]! + i * SECOND);
+      expect(ticks).toEqual(expectedTicks);
+      const gap = runs.filter((run) => run.status === 'missed' || run.trigger === 'catchup');
+      expect(gap.length).toBeGreaterThanOrEqual(3);
+      // The gap is contiguous and lies after the last tick claimed before the stop.
+      expect(gap[0]!.scheduled_for.getTime()).toBeGreaterThan(new Date(stopped!.last).getTime() - SECOND * 2);
+      const shape = gap.map((run) => (run.trigger === 'catchup' ? run.status : 'missed'));
+      const n = gap.length;
+      if (policy === 'skip') expect(shape).toEqual(Array(n).fill('missed'));
+      if (policy === 'run_once') expect(shape).toEqual([...Array(n - 1).fill('missed'), 'succeeded']);
+      if (policy === 'run_all')
+        expect(shape).toEqual([...Array(n - 2).fill('missed'), 'succeeded', 'succeeded']);
+    }
+  });
+
+  it('kill -9 of the replica running a long job: another replica marks the run and retries it within 10 s', async () => {
+    const job = await jobs.createJob(
+      {
+        name: 'long-job',
+        func: 'app.jobs.heartbeat:hello_job',
+        cron: '0 0 1 1 *',
+        kwargs: { sleep_ms: 60_000 },
+        max_retries: 1,
+        retry_backoff_seconds: 1,
+      },
+      actor,
+    );
+    const { run } = await jobs.runNow(job.id, actor);
+    const owner = await eventually(async () => {
+      const [row] = await db.query<RunRow>('select * from job_runs where id = $1 and status = $2', [
+        run.id,
+        'running',
+      ]);
+      return row && withDates(row);
+    });
+    const victim = replicas.find((replica) => replica.replicaId === owner.replica_id)!;
+    expect(victim).toBeDefined();
+    await victim.kill9();
+
+    const retry = await eventually(async () => {
+      const rows = await runsOf(job.id);
+      return rows.find((row) => row.attempt === 2 && row.status === 'running');
+    }, 30_000);
+    const original = (await db.query<RunRow>('select * from job_runs where id = $1', [run.id])).map(
+      withDates,
+    )[0];
+    expect(original).toMatchObject({ status: 'failed', replica_id: victim.replicaId });
+    expect(original!.error?.code).toBe('lease_expired');
+    expect(retry.replica_id).not.toBe(victim.replicaId);
+    // Measured on the database clock: from the dead replica's last heartbeat to the retry starting.
+    const takeoverMs = retry.started_at!.getTime() - original!.heartbeat_at!.getTime();
+    expect(takeoverMs).toBeLessThan(10 * SECOND);
+    await jobs.setEnabled(job.id, false, actor);
+  });
+});
