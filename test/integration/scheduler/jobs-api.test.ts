@@ -1,13 +1,13 @@
 // The scheduler's API through the real app (createApp) on PGlite: roles, validation, optimistic concurrency,
 // run-now idempotency, retries, archive, the 405 on DELETE, functions and cron preview.
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountSchedulerApi } from '../../../src/api/jobs/index.ts';
 import { createApp } from '../../../src/app.ts';
+import { issueAccessToken } from '../../../src/auth/jwt.ts';
+import { createUser } from '../../../src/auth/users.ts';
 import type { SqlClient } from '../../../src/db/client.ts';
 import type { AppDependencies } from '../../../src/deps.ts';
 import { createRouter } from '../../../src/http/router.ts';
-import type { AppBindings } from '../../../src/http/types.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
 import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
@@ -21,7 +21,8 @@ import {
 
 let db: SqlClient;
 let scheduler: Scheduler;
-let app: Hono<AppBindings>;
+let app: ReturnType<typeof createApp>;
+const tokens: Partial<Record<Role, string>> = {};
 const prefix = '/api/v1';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -31,7 +32,7 @@ function call(
   options: { role?: Role; body?: unknown; headers?: Record<string, string> } = {},
 ) {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.role) headers['x-test-role'] = options.role;
+  if (options.role) headers.authorization = `Bearer ${tokens[options.role]}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   return app.request(`${prefix}${path}`, {
     method,
@@ -64,14 +65,17 @@ beforeAll(async () => {
     scheduler,
     jobs: createJobsService({ db, registry: built.registry, poke: scheduler.poke }),
   };
-  // Stands in for authentication (another issue): the role comes from a test header.
-  app = new Hono<AppBindings>();
-  app.use(async (c, next) => {
-    const role = c.req.header('x-test-role') as Role | undefined;
-    if (role) c.set('principal', { subject: `test-${role}`, role, via: 'jwt' });
-    await next();
-  });
-  app.route('/', createApp(deps));
+  // Real authentication: one user per role, each with a signed access token.
+  for (const role of ['viewer', 'operator', 'admin'] as const) {
+    const user = await createUser(db.drizzle, {
+      username: `test-${role}`,
+      password: `${role}-password-123456`,
+      role,
+      createdBy: 'test',
+    });
+    tokens[role] = (await issueAccessToken(built.config.auth, user)).token;
+  }
+  app = createApp(deps);
 });
 
 afterAll(async () => {
