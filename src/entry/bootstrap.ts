@@ -83,7 +83,8 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     throw error;
   }
   const replicaId = `${hostname()}-${process.pid}`;
-  const { scheduler, jobs } = buildScheduler({ config, db, kv, logger, replicaId });
+  const files = createLocalFileStore(config.files.baseDir);
+  const { scheduler, jobs } = buildScheduler({ config, db, kv, files, logger, replicaId });
   return {
     config,
     db,
@@ -91,7 +92,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     logger,
     replicaId,
     startedAt: new Date(),
-    files: createLocalFileStore(config.files.baseDir),
+    files,
     scheduler,
     jobs,
   };

@@ -3,9 +3,9 @@
 import type { z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.ts';
 import type { LegacyDatabase, SqlClient } from '../db/index.ts';
+import type { FileStore } from '../files/file-store.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { FileStore } from './file-store.ts';
 
 export interface JobContext {
   /** Aborted on timeout, on shutdown past the grace period, or when this replica lost the lease. */

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Cron } from 'croner';
 import type { Config } from '../config/index.ts';
 import type { LegacyDatabase, SqlClient, SqlExecutor } from '../db/index.ts';
-import type { FileStore } from '../jobs/file-store.ts';
+import type { FileStore } from '../files/file-store.ts';
 import type { JobRegistry } from '../jobs/registry.ts';
 import type { JobFunction } from '../jobs/types.ts';
 import type { KeyValueStore } from '../kv/index.ts';

@@ -2,7 +2,7 @@
 // after migrations and stops it first on shutdown).
 import type { Config } from '../config/index.ts';
 import type { Databases } from '../db/index.ts';
-import { createVolumeFileStore } from '../jobs/file-store.ts';
+import type { FileStore } from '../files/file-store.ts';
 import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -15,6 +15,8 @@ export interface SchedulerParts {
   config: Config;
   db: Databases;
   kv: KeyValueStore;
+  /** The upload volume, shared with the files API. */
+  files: FileStore;
   logger: Logger;
   replicaId: string;
   registry?: JobRegistry;
@@ -30,7 +32,7 @@ export function buildScheduler(parts: SchedulerParts): {
         db: parts.db.app,
         legacyDb: parts.db.legacy,
         kv: parts.kv,
-        files: createVolumeFileStore(parts.config.files.baseDir),
+        files: parts.files,
         config: parts.config,
         logger: parts.logger,
         registry,

@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { parseConfig } from '../../src/config/index.ts';
 import { createPostgresClient, type SqlClient } from '../../src/db/client.ts';
 import { migrateAppDatabase } from '../../src/db/migrate.ts';
-import { createVolumeFileStore } from '../../src/jobs/file-store.ts';
+import { createLocalFileStore } from '../../src/files/file-store.ts';
 import { createJobRegistry } from '../../src/jobs/registry.ts';
 import { createMemoryStore } from '../../src/kv/memory.ts';
 import { createLogger } from '../../src/observability/logger.ts';
@@ -37,7 +37,7 @@ function makeScheduler(db: SqlClient, replicaId: string, maxConcurrentRuns = 64)
     db,
     legacyDb: undefined,
     kv: createMemoryStore(),
-    files: createVolumeFileStore(config.files.baseDir),
+    files: createLocalFileStore(config.files.baseDir),
     config,
     logger,
     registry,

@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config/index.ts';
 import { createPgliteClient, type SqlClient } from '../../src/db/client.ts';
 import { migrateAppDatabase } from '../../src/db/migrate.ts';
 import { BUILTIN_JOBS } from '../../src/jobs/builtin/index.ts';
-import { createVolumeFileStore } from '../../src/jobs/file-store.ts';
+import { createLocalFileStore } from '../../src/files/file-store.ts';
 import { createJobRegistry } from '../../src/jobs/registry.ts';
 import { defineJob, type JobFunction } from '../../src/jobs/types.ts';
 import { createMemoryStore } from '../../src/kv/memory.ts';
@@ -82,7 +82,7 @@ export async function createTestScheduler(
     db,
     legacyDb: undefined,
     kv: createMemoryStore(),
-    files: createVolumeFileStore(config.files.baseDir),
+    files: createLocalFileStore(config.files.baseDir),
     config,
     logger: silentLogger(),
     registry,

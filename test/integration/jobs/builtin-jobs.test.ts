@@ -9,12 +9,12 @@ import type { Config } from '../../../src/config/index.ts';
 import { createPgliteClient, type SqlClient } from '../../../src/db/client.ts';
 import { createLegacyDatabase, type LegacyDatabase } from '../../../src/db/legacy.ts';
 import { ensureLegacyDemoSchema } from '../../../src/db/legacy-demo.ts';
+import { createLocalFileStore } from '../../../src/files/file-store.ts';
 import { filesCleanupJob } from '../../../src/jobs/builtin/files-cleanup.ts';
 import { helloJob } from '../../../src/jobs/builtin/heartbeat.ts';
 import { httpRequestJob, isPrivateAddress } from '../../../src/jobs/builtin/http-request.ts';
 import { legacySqlReportJob, readOnlyProblem } from '../../../src/jobs/builtin/legacy-report.ts';
 import { pruneRunsJob } from '../../../src/jobs/builtin/prune-runs.ts';
-import { createVolumeFileStore } from '../../../src/jobs/file-store.ts';
 import { createJobRegistry } from '../../../src/jobs/registry.ts';
 import type { JobContext, JobFunction } from '../../../src/jobs/types.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
@@ -37,7 +37,7 @@ function contextFor(config: Config, signal = new AbortController().signal): JobC
     appDb,
     legacyDb,
     kv: createMemoryStore(),
-    files: createVolumeFileStore(config.files.baseDir),
+    files: createLocalFileStore(config.files.baseDir),
     config,
     runId: '00000000-0000-4000-8000-000000000001',
     jobId: '00000000-0000-4000-8000-000000000002',
@@ -177,29 +177,47 @@ describe('built-in job functions', () => {
     });
   });
 
-  it('cleanup_files reports in dry-run mode and removes only old files otherwise', async () => {
+  it('cleanup_files reports in dry-run mode, then removes only old uploads and marks their rows deleted', async () => {
     const config = testConfig();
-    mkdirSync(join(config.files.baseDir, 'sub'), { recursive: true });
-    const old = join(config.files.baseDir, 'sub', 'old.txt');
-    const fresh = join(config.files.baseDir, 'fresh.txt');
-    writeFileSync(old, 'old');
-    writeFileSync(fresh, 'fresh');
-    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
-    utimesSync(old, tenDaysAgo, tenDaysAgo);
     const ctx = contextFor(config);
+    const upload = async (content: string, daysOld: number) => {
+      const { key, size } = await ctx.files.put([Buffer.from(content)]);
+      await appDb.query(
+        `insert into files (id, name, content_type, size, sha256, storage_key, uploaded_by)
+         values (gen_random_uuid(), $1, 'text/plain', $2, repeat('0', 64), $3, 'test')`,
+        [`${content}.txt`, size, key],
+      );
+      const when = new Date(Date.now() - daysOld * 86_400_000);
+      utimesSync(join(config.files.baseDir, 'objects', key), when, when);
+      return key;
+    };
+    const old = await upload('old', 10);
+    const fresh = await upload('fresh', 1);
     expect(await run(filesCleanupJob, ctx, { older_than_days: 7 })).toMatchObject({
       dry_run: true,
       scanned: 2,
       matched: 1,
-      paths: ['sub/old.txt'],
+      keys: [old],
     });
+    expect((await ctx.files.list()).map((object) => object.key).sort()).toEqual([fresh, old].sort());
+
+    // only_soft_deleted: the old upload was never deleted through the API, so nothing matches.
+    expect(
+      await run(filesCleanupJob, ctx, { older_than_days: 7, dry_run: false, only_soft_deleted: true }),
+    ).toMatchObject({ matched: 0 });
+
     expect(await run(filesCleanupJob, ctx, { older_than_days: 7, dry_run: false })).toMatchObject({
       matched: 1,
     });
-    const left: string[] = [];
-    for await (const file of ctx.files.list()) left.push(file.path);
-    expect(left).toEqual(['fresh.txt']);
-    await expect(ctx.files.remove('../outside.txt')).rejects.toThrow('outside the file volume');
+    expect((await ctx.files.list()).map((object) => object.key)).toEqual([fresh]);
+    const rows = await appDb.query<{ storage_key: string; deleted_by: string | null }>(
+      'select storage_key, deleted_by from files where storage_key = any($1::text[])',
+      [[old, fresh]],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.storage_key, row.deleted_by]))).toEqual({
+      [old]: 'job:cleanup_files',
+      [fresh]: null,
+    });
   });
 
   it('prune_runs deletes finished runs past retention, keeping the newest per job', async () => {
