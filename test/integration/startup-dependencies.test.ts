@@ -24,6 +24,8 @@ describe.skipIf(!realPostgresUrl())('createDatabases on real PostgreSQL', () => 
     const { logger } = quietLogger();
     const db = await createDatabases(config, logger);
     const observer = postgres(realPostgresUrl()!, { max: 1, onnotice: () => {} });
+    // Only this test's databases: other suites' origins share the server and the application name.
+    const [appName, legacyName] = [appUrl, legacyUrl].map((url) => new URL(url).pathname.slice(1));
     try {
       expect(db.app.kind).toBe('postgres');
       expect(db.legacy?.kind).toBe('postgres');
@@ -34,7 +36,8 @@ describe.skipIf(!realPostgresUrl())('createDatabases on real PostgreSQL', () => 
 
       const connections = async () =>
         (
-          await observer`select count(*)::int as n from pg_stat_activity where application_name like 'app-server DB_%'`
+          await observer`select count(*)::int as n from pg_stat_activity
+            where application_name like 'app-server DB_%' and datname in (${appName}, ${legacyName})`
         )[0]!.n as number;
       expect(await connections()).toBeGreaterThanOrEqual(2);
       await db.close();
