@@ -25,7 +25,8 @@ describe.skipIf(!realPostgresUrl())('createDatabases on real PostgreSQL', () => 
     const db = await createDatabases(config, logger);
     const observer = postgres(realPostgresUrl()!, { max: 1, onnotice: () => {} });
     // Only this test's databases: other suites' origins share the server and the application name.
-    const [appName, legacyName] = [appUrl, legacyUrl].map((url) => new URL(url).pathname.slice(1));
+    const appName = new URL(appUrl).pathname.slice(1);
+    const legacyName = new URL(legacyUrl).pathname.slice(1);
     try {
       expect(db.app.kind).toBe('postgres');
       expect(db.legacy?.kind).toBe('postgres');
