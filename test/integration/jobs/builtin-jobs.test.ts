@@ -1,6 +1,6 @@
 // The built-in job functions, called with a real context: PGlite app and legacy DBs, a real volume,
 // and a local HTTP server on 127.0.0.1 (the private-address allowance switched on only where stated).
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { utimesSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
