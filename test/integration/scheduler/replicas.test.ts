@@ -1,5 +1,5 @@
 // Three real origin processes (src/entry/node.ts) on one real PostgreSQL: exactly one run per tick with no
-// gaps, a cron change reaching every replica before the next tick, stopped replicas and the misfire policy,
+// gaps, a cron change through one replica's API in effect on the others within 1 s, stopped replicas and the misfire policy,
 // and a kill -9 of the replica running a long job. Assertions read committed rows, not the wall clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
@@ -120,7 +120,7 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
     for (const winner of winners) expect(replicas.map((replica) => replica.replicaId)).toContain(winner);
   });
 
-  it('a cron change made through the service reaches every replica before the next tick', async () => {
+  it("a cron change made through one replica's API is in effect on the others within 1 s", async () => {
     const job = await jobs.createJob(
       {
         name: 'rescheduled',
@@ -130,21 +130,41 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
       },
       actor,
     );
-    const changed = await jobs.updateJob(
-      job.id,
-      { cron: '* * * * * *', overlap_policy: 'allow' },
-      job.version,
-      actor,
-    );
+    const [through, ...others] = replicas as [OriginProcess, ...OriginProcess[]];
+    const base = `http://127.0.0.1:${through.port}/api/v1`;
+    // The replicas run with the local defaults: the bootstrap admin is admin/admin123.
+    const login = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'admin', password: 'admin123' }),
+    });
+    expect(login.status).toBe(200);
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const patched = await fetch(`${base}/jobs/${job.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ cron: '* * * * * *', overlap_policy: 'allow', version: job.version }),
+    });
+    expect(patched.status).toBe(200);
+    const changed = (await patched.json()) as { updated_at: string; next_run_at: string };
+    // From here on only the other replicas can claim: the replica that took the change stops.
+    await through.stop();
+    const stoppedAt = Date.now();
     const changedAt = new Date(changed.updated_at);
-    const firstTick = new Date(changed.next_run_at!);
-    const runs = await settledRuns(job.id, new Date(firstTick.getTime() + 2 * SECOND));
+    const firstTick = new Date(changed.next_run_at);
+    const lastTick = new Date(Math.max(firstTick.getTime(), stoppedAt) + 2 * SECOND);
+    const runs = await settledRuns(job.id, lastTick);
     await jobs.setEnabled(job.id, false, actor);
-    // The first tick after the change is at most 1 s after the commit; a timer (not the catch-up sweep)
-    // claimed it and every tick after it, so the NOTIFY re-armed the replicas within that second.
+    replicas[0] = await startOrigin(replicaEnv());
+
+    // The first tick after the change is at most 1 s after its commit, and a timer (not the catch-up sweep)
+    // claimed it and every tick after it.
     expect(firstTick.getTime() - changedAt.getTime()).toBeLessThanOrEqual(SECOND);
     expect(runs[0]!.scheduled_for.getTime()).toBe(firstTick.getTime());
     for (const run of runs) expect(run.trigger).toBe('schedule');
+    // Ticks after the changing replica left were claimed by the others, on the new schedule.
+    const afterStop = runs.filter((run) => run.scheduled_for.getTime() > stoppedAt);
+    expect(afterStop.length).toBeGreaterThanOrEqual(2);
+    for (const run of afterStop) expect(others.map((replica) => replica.replicaId)).toContain(run.replica_id);
   });
 
   it('all replicas stopped across at least three ticks, then restarted: rows match each misfire policy', async () => {
