@@ -1,0 +1,73 @@
+// The run history of one job: status, trigger, timings and each run's output or error (as escaped text).
+// The body polls itself so a queued run is seen running and then finished.
+import { CsrfField } from '../layouts/admin-layout.tsx';
+import type { Permissions, Run } from '../types.ts';
+import { formatDuration, formatJson, formatWhen } from './format.ts';
+import { StatusBadge } from './status-badge.tsx';
+
+export const RUNS_POLL_SECONDS = 2;
+
+export function RunRows(props: {
+  runs: Run[];
+  can: Permissions;
+  csrfToken: string;
+  pollUrl: string;
+  returnTo: string;
+}) {
+  return (
+    <tbody
+      id="run-rows"
+      hx-get={props.pollUrl}
+      hx-trigger={`every ${RUNS_POLL_SECONDS}s`}
+      hx-swap="outerHTML"
+    >
+      {props.runs.length === 0 ? (
+        <tr>
+          <td colspan={6} class="empty">
+            No runs yet.
+          </td>
+        </tr>
+      ) : (
+        props.runs.map((run) => (
+          <tr id={`run-${run.id}`} data-status={run.status}>
+            <td data-label="Status">
+              <StatusBadge status={run.status} />
+              {run.attempt > 1 ? <div class="hint">attempt {run.attempt}</div> : null}
+            </td>
+            <td data-label="Trigger">
+              {run.trigger}
+              {run.requested_by ? <div class="hint">by {run.requested_by}</div> : null}
+            </td>
+            <td data-label="Scheduled for">{formatWhen(run.scheduled_for)}</td>
+            <td data-label="Finished">{formatWhen(run.finished_at)}</td>
+            <td data-label="Duration">{formatDuration(run.duration_ms)}</td>
+            <td data-label="Output or error">
+              {run.error ? (
+                <details>
+                  <summary class="field-error">{run.error.message}</summary>
+                  <pre>{formatJson(run.error)}</pre>
+                </details>
+              ) : run.output !== null ? (
+                <details>
+                  <summary>output</summary>
+                  <pre>{formatJson(run.output)}</pre>
+                </details>
+              ) : (
+                <span class="hint">{run.note ?? '—'}</span>
+              )}
+              {run.status === 'dead' && props.can.operate ? (
+                <form method="post" action={`/admin/runs/${run.id}/retry`} class="inline">
+                  <CsrfField token={props.csrfToken} />
+                  <input type="hidden" name="return_to" value={props.returnTo} />
+                  <button type="submit" class="button secondary">
+                    Retry
+                  </button>
+                </form>
+              ) : null}
+            </td>
+          </tr>
+        ))
+      )}
+    </tbody>
+  );
+}
