@@ -4,7 +4,7 @@ import { LoginPage } from '../../views/pages/login-page.tsx';
 import { loginWithPassword } from '../auth/password-login.ts';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';
-import { safeAdminPath, withNotice } from './navigation.ts';
+import { NOTICES, safeAdminPath, withNotice } from './navigation.ts';
 import type { AdminKit } from './page.ts';
 import { csrfToken, endSession, startSession } from './session.ts';
 
@@ -12,9 +12,14 @@ export function registerLoginRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
   admin.get('/login', async (c) => {
     const next = safeAdminPath(c.req.query('next'));
     if (c.var.principal) return c.redirect(next, 303);
-    const notice = c.req.query('done') === 'logged-out' ? 'You are logged out.' : undefined;
+    const notice = c.req.query('done') === 'logged-out' ? NOTICES['logged-out'] : undefined;
     return c.html(
-      <LoginPage csrfToken={await csrfToken(c)} next={next} error={notice} assetVersion={kit.assetVersion} />,
+      <LoginPage
+        csrfToken={await csrfToken(c)}
+        next={next}
+        notice={notice}
+        assetVersion={kit.assetVersion}
+      />,
     );
   });
 

@@ -71,6 +71,17 @@ describe('admin UI (in process)', () => {
     expect(await response.text()).toContain('Incorrect username or password');
   });
 
+  it('locks a username out after repeated failures (the same guard as the API) and says so', async () => {
+    const client = await adminClient(api);
+    let last: Response | undefined;
+    for (let attempt = 0; attempt <= api.config.auth.lockoutThreshold; attempt++) {
+      last = await client.post('/admin/login', { username: 'ghost', password: `wrong-${attempt}` });
+    }
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await last!.text()).toContain('Too many failed logins');
+  });
+
   it('refuses a form post without the CSRF token', async () => {
     const job = await createJob('csrf-target');
     const response = await admin.post(`/admin/jobs/${job.id}/toggle`, { enabled: 'false' }, { csrf: false });

@@ -5,12 +5,18 @@ export function LoginPage(props: {
   next: string;
   username?: string | undefined;
   error?: string | undefined;
+  notice?: string | undefined;
   assetVersion: string;
 }) {
   return (
     <AdminLayout title="Log in" assetVersion={props.assetVersion}>
       <section class="card narrow">
         <h1>Log in</h1>
+        {props.notice ? (
+          <p class="notice" role="status">
+            {props.notice}
+          </p>
+        ) : null}
         {props.error ? (
           <p class="alert" role="alert">
             {props.error}
