@@ -1,5 +1,5 @@
 // The admin UI's two static files, served by the origin itself (no CDN; a strict CSP holds):
-// htmx from the htmx.org package and the project's own stylesheet (views/assets/admin.css).
+// htmx from the htmx.org package and the project's own stylesheet (views/static/admin.css).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,7 +19,7 @@ export interface AdminAssets {
 export function loadAdminAssets(): AdminAssets {
   const require = createRequire(import.meta.url);
   const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'));
-  const css = readFileSync(findProjectPath('views/assets/admin.css', import.meta.url));
+  const css = readFileSync(findProjectPath('views/static/admin.css', import.meta.url));
   const files: Record<string, AdminAsset> = {
     'htmx.min.js': { body: htmx, contentType: 'text/javascript; charset=utf-8' },
     'admin.css': { body: css, contentType: 'text/css; charset=utf-8' },
