@@ -61,7 +61,9 @@ describe('admin UI (in process)', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
-    expect(await page.text()).not.toMatch(/<script>|<style|style="/);
+    const html = await page.text();
+    expect(html.startsWith('<!doctype html>')).toBe(true); // standards mode, not quirks
+    expect(html).not.toMatch(/<script>|<style|style="/);
   });
 
   it('shows a wrong password plainly and audits it', async () => {

@@ -78,6 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('admin UI in
   it('walks an operator through create, preview, run now, toggle and archive', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin.url}/admin/login`);
+    expect(await page.evaluate(() => document.compatMode)).toBe('CSS1Compat');
     await screenshots(page, 'login');
     await login(page, ADMIN);
 
@@ -91,6 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('admin UI in
     const cron = page.getByLabel('Cron expression');
     await cron.fill('61 * * * *');
     await expect.poll(() => page.locator('#cron-preview').textContent()).toContain('Invalid cron');
+    await screenshots(page, 'job-form-invalid-cron');
     await cron.fill('0 9 * * 1-5');
     await expect.poll(() => page.locator('#cron-preview li').count()).toBe(5);
     expect(await page.locator('#cron-preview').textContent()).toContain('+09:00');
