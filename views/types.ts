@@ -1,4 +1,5 @@
 // Plain data the admin views receive. Views import types only: no database, scheduler or registry.
+export type { AuditEntry as AuditEntryView } from '../src/audit/list-audit.ts';
 export type { Job, Run } from '../src/services/jobs/jobs.schemas.ts';
 
 export interface AdminUser {
@@ -43,16 +44,4 @@ export interface FunctionView {
   key: string;
   description: string;
   args_schema: Record<string, unknown>;
-}
-
-export interface AuditEntryView {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  before: unknown;
-  after: unknown;
-  trace_id: string | null;
 }

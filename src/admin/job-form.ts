@@ -4,24 +4,27 @@
 
 import type { FieldErrors, JobFormValues } from '../../views/pages/job-form-page.tsx';
 import type { ValidationIssue } from '../http/validation.ts';
-import type { Job, JobCreate } from '../services/jobs/jobs.schemas.ts';
+import { type Job, type JobCreate, JobCreateSchema } from '../services/jobs/jobs.schemas.ts';
 
+/** A new job's form: the defaults come from the create schema itself, so the form and the API agree. */
 export function defaultFormValues(): JobFormValues {
+  const shape = JobCreateSchema.shape;
+  const text = (schema: { parse(value: unknown): unknown }) => String(schema.parse(undefined));
   return {
     name: '',
-    description: '',
+    description: text(shape.description),
     func: '',
-    kwargs: '{}',
+    kwargs: JSON.stringify(shape.kwargs.parse(undefined)),
     cron: '',
-    timezone: 'UTC',
-    enabled: true,
-    timeout_seconds: '300',
-    max_retries: '0',
-    retry_backoff_seconds: '30',
-    overlap_policy: 'skip',
-    misfire_policy: 'run_once',
-    misfire_grace_seconds: '60',
-    misfire_max_catchup: '10',
+    timezone: text(shape.timezone),
+    enabled: shape.enabled.parse(undefined),
+    timeout_seconds: text(shape.timeout_seconds),
+    max_retries: text(shape.max_retries),
+    retry_backoff_seconds: text(shape.retry_backoff_seconds),
+    overlap_policy: text(shape.overlap_policy),
+    misfire_policy: text(shape.misfire_policy),
+    misfire_grace_seconds: text(shape.misfire_grace_seconds),
+    misfire_max_catchup: text(shape.misfire_max_catchup),
   };
 }
 

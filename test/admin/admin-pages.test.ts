@@ -3,6 +3,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminClient, adminClient } from '../support/admin-session.ts';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 
+/** The job form's fields as a browser posts them, with the defaults of a new job. */
+function jobFields(overrides: Record<string, string>): Record<string, string> {
+  return {
+    description: '',
+    func: 'app.jobs.heartbeat:hello_job',
+    kwargs: '{}',
+    cron: '*/5 * * * *',
+    timezone: 'UTC',
+    enabled: 'true',
+    timeout_seconds: '300',
+    max_retries: '0',
+    retry_backoff_seconds: '30',
+    overlap_policy: 'skip',
+    misfire_policy: 'run_once',
+    misfire_grace_seconds: '60',
+    misfire_max_catchup: '10',
+    ...overrides,
+  };
+}
+
 describe('admin UI (in process)', () => {
   let api: TestApi;
   let admin: AdminClient;
@@ -122,23 +142,23 @@ describe('admin UI (in process)', () => {
     expect(row).toContain('aria-checked="true"');
   });
 
+  it('opens the new-job form with the defaults of the create schema', async () => {
+    const html = await (await admin.get('/admin/jobs/new')).text();
+    expect(html).toContain(
+      'name="timeout_seconds" type="number" inputmode="numeric" min="1" max="86400" required="" value="300"',
+    );
+    expect(html).toMatch(/<option value="run_once" selected="">/);
+    expect(html).toContain('value="UTC"');
+  });
+
   it('creates a job through the form, showing field errors first (PRG on success)', async () => {
-    const fields = {
+    const fields = jobFields({
       name: 'made-by-form',
-      description: '',
-      func: 'app.jobs.heartbeat:hello_job',
       kwargs: '{"message": 5}',
       cron: '61 * * * *',
       timezone: 'Europe/Berlin',
-      enabled: 'true',
       timeout_seconds: '30',
-      max_retries: '0',
-      retry_backoff_seconds: '30',
-      overlap_policy: 'skip',
-      misfire_policy: 'run_once',
-      misfire_grace_seconds: '60',
-      misfire_max_catchup: '10',
-    };
+    });
     const invalid = await admin.post('/admin/jobs', fields);
     expect(invalid.status).toBe(422);
     const html = await invalid.text();
@@ -166,23 +186,10 @@ describe('admin UI (in process)', () => {
     });
     const edit = await admin.get(`/admin/jobs/${job.id}/edit`);
     expect(edit.status).toBe(200);
-    const response = await admin.post(`/admin/jobs/${job.id}`, {
-      version: String(job.version),
-      name: 'conflicted',
-      description: 'mine',
-      func: 'app.jobs.heartbeat:hello_job',
-      kwargs: '{}',
-      cron: '*/5 * * * *',
-      timezone: 'UTC',
-      enabled: 'true',
-      timeout_seconds: '300',
-      max_retries: '0',
-      retry_backoff_seconds: '30',
-      overlap_policy: 'skip',
-      misfire_policy: 'run_once',
-      misfire_grace_seconds: '60',
-      misfire_max_catchup: '10',
-    });
+    const response = await admin.post(
+      `/admin/jobs/${job.id}`,
+      jobFields({ version: String(job.version), name: 'conflicted', description: 'mine' }),
+    );
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain('Someone else changed this job');

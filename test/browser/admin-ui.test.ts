@@ -2,30 +2,20 @@
 // log in, an invalid cron then a valid one with its preview, save, run now and watch the run finish, toggle,
 // archive; a viewer sees no mutating controls. No request leaves 127.0.0.1, the console stays clean (so the
 // strict CSP holds), and screenshots of every page at 1280 and 390 px go to test-results/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../support/chromium.ts';
 import { PROJECT_ROOT } from '../support/edge-worker.ts';
 import { type OriginProcess, startOriginProcess } from '../support/embedded-origin.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ADMIN = { username: 'admin', password: 'browser-admin-password-1' };
 const VIEWER = { username: 'viewer', password: 'browser-viewer-password-1' };
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-results', 'screenshots');
 const WIDTHS = [1280, 390] as const;
 
-describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('admin UI in Chromium', () => {
+describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
   let origin: OriginProcess;
   let browser: Browser;
   const blocked: string[] = [];

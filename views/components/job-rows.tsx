@@ -4,6 +4,7 @@ import { CsrfField } from '../layouts/admin-layout.tsx';
 import type { Job, Permissions } from '../types.ts';
 import { formatDuration, formatWhen } from './format.ts';
 import { StatusBadge } from './status-badge.tsx';
+import { EmptyRow, LiveTableBody } from './table-body.tsx';
 
 export const JOBS_POLL_SECONDS = 5;
 
@@ -17,24 +18,15 @@ export function JobRows(props: {
   returnTo: string;
 }) {
   return (
-    <tbody
-      id="job-rows"
-      hx-get={props.pollUrl}
-      hx-trigger={`every ${JOBS_POLL_SECONDS}s`}
-      hx-swap="outerHTML"
-    >
+    <LiveTableBody id="job-rows" pollUrl={props.pollUrl} everySeconds={JOBS_POLL_SECONDS}>
       {props.jobs.length === 0 ? (
-        <tr>
-          <td colspan={8} class="empty">
-            No jobs match.
-          </td>
-        </tr>
+        <EmptyRow columns={8} message="No jobs match." />
       ) : (
         props.jobs.map((job) => (
           <JobRow job={job} can={props.can} csrfToken={props.csrfToken} returnTo={props.returnTo} />
         ))
       )}
-    </tbody>
+    </LiveTableBody>
   );
 }
 

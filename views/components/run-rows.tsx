@@ -4,6 +4,7 @@ import { CsrfField } from '../layouts/admin-layout.tsx';
 import type { Permissions, Run } from '../types.ts';
 import { formatDuration, formatJson, formatWhen } from './format.ts';
 import { StatusBadge } from './status-badge.tsx';
+import { EmptyRow, LiveTableBody } from './table-body.tsx';
 
 export const RUNS_POLL_SECONDS = 2;
 
@@ -15,18 +16,9 @@ export function RunRows(props: {
   returnTo: string;
 }) {
   return (
-    <tbody
-      id="run-rows"
-      hx-get={props.pollUrl}
-      hx-trigger={`every ${RUNS_POLL_SECONDS}s`}
-      hx-swap="outerHTML"
-    >
+    <LiveTableBody id="run-rows" pollUrl={props.pollUrl} everySeconds={RUNS_POLL_SECONDS}>
       {props.runs.length === 0 ? (
-        <tr>
-          <td colspan={6} class="empty">
-            No runs yet.
-          </td>
-        </tr>
+        <EmptyRow columns={6} message="No runs yet." />
       ) : (
         props.runs.map((run) => (
           <tr id={`run-${run.id}`} data-status={run.status}>
@@ -68,6 +60,6 @@ export function RunRows(props: {
           </tr>
         ))
       )}
-    </tbody>
+    </LiveTableBody>
   );
 }

@@ -1,6 +1,7 @@
 // Who changed what and when, newest first, with the before and after values of each change.
 import { formatJson, formatWhen } from '../components/format.ts';
 import { Pagination } from '../components/pagination.tsx';
+import { EmptyRow } from '../components/table-body.tsx';
 import { AdminLayout } from '../layouts/admin-layout.tsx';
 import type { AuditEntryView, PageChrome, PageLinks } from '../types.ts';
 
@@ -26,11 +27,7 @@ export function AuditPage(props: {
           </thead>
           <tbody>
             {props.entries.length === 0 ? (
-              <tr>
-                <td colspan={5} class="empty">
-                  Nothing recorded yet.
-                </td>
-              </tr>
+              <EmptyRow columns={5} message="Nothing recorded yet." />
             ) : (
               props.entries.map((entry) => (
                 <tr>

@@ -61,7 +61,6 @@ function NumberField(props: {
   errors: FieldErrors;
   min: number;
   max: number;
-  hint?: string;
 }) {
   const errorId = `${props.name}-error`;
   const invalid = Boolean(props.errors[props.name]?.length);
@@ -80,8 +79,40 @@ function NumberField(props: {
         aria-invalid={invalid ? 'true' : undefined}
         aria-describedby={invalid ? errorId : undefined}
       />
-      {props.hint ? <p class="hint">{props.hint}</p> : null}
       <FieldError id={errorId} errors={props.errors} field={props.name} />
+    </div>
+  );
+}
+
+/** The numeric settings, in form order (the limits match the jobs schema's). */
+const NUMBER_FIELDS: { name: keyof JobFormValues; label: string; min: number; max: number }[] = [
+  { name: 'timeout_seconds', label: 'Timeout (seconds)', min: 1, max: 86_400 },
+  { name: 'max_retries', label: 'Retries', min: 0, max: 100 },
+  { name: 'retry_backoff_seconds', label: 'Retry backoff (seconds)', min: 0, max: 86_400 },
+  { name: 'misfire_grace_seconds', label: 'Misfire grace (seconds)', min: 0, max: 604_800 },
+  { name: 'misfire_max_catchup', label: 'Most missed runs to catch up', min: 1, max: 1000 },
+];
+
+function PolicyField(props: {
+  name: 'overlap_policy' | 'misfire_policy';
+  label: string;
+  hint: string;
+  options: readonly string[];
+  values: JobFormValues;
+  errors: FieldErrors;
+}) {
+  return (
+    <div class="field">
+      <label for={props.name}>{props.label}</label>
+      <select id={props.name} name={props.name}>
+        {props.options.map((option) => (
+          <option value={option} selected={props.values[props.name] === option}>
+            {option}
+          </option>
+        ))}
+      </select>
+      <p class="hint">{props.hint}</p>
+      <FieldError id={`${props.name}-error`} errors={props.errors} field={props.name} />
     </div>
   );
 }
@@ -265,72 +296,28 @@ export function JobFormPage(props: {
         <fieldset>
           <legend>Limits and policies</legend>
           <div class="grid">
-            <NumberField
-              name="timeout_seconds"
-              label="Timeout (seconds)"
+            {NUMBER_FIELDS.slice(0, 3).map((field) => (
+              <NumberField {...field} values={values} errors={errors} />
+            ))}
+            <PolicyField
+              name="overlap_policy"
+              label="Overlap policy"
+              hint="When a tick comes while a run is still going: skip it, allow both, or queue one."
+              options={props.overlapPolicies}
               values={values}
               errors={errors}
-              min={1}
-              max={86400}
             />
-            <NumberField
-              name="max_retries"
-              label="Retries"
+            <PolicyField
+              name="misfire_policy"
+              label="Misfire policy"
+              hint="Ticks missed while no replica ran: skip them, run once, or run each."
+              options={props.misfirePolicies}
               values={values}
               errors={errors}
-              min={0}
-              max={100}
             />
-            <NumberField
-              name="retry_backoff_seconds"
-              label="Retry backoff (seconds)"
-              values={values}
-              errors={errors}
-              min={0}
-              max={86400}
-            />
-            <div class="field">
-              <label for="overlap_policy">Overlap policy</label>
-              <select id="overlap_policy" name="overlap_policy">
-                {props.overlapPolicies.map((p) => (
-                  <option value={p} selected={values.overlap_policy === p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-              <p class="hint">
-                When a tick comes while a run is still going: skip it, allow both, or queue one.
-              </p>
-              <FieldError id="overlap_policy-error" errors={errors} field="overlap_policy" />
-            </div>
-            <div class="field">
-              <label for="misfire_policy">Misfire policy</label>
-              <select id="misfire_policy" name="misfire_policy">
-                {props.misfirePolicies.map((p) => (
-                  <option value={p} selected={values.misfire_policy === p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-              <p class="hint">Ticks missed while no replica ran: skip them, run once, or run each.</p>
-              <FieldError id="misfire_policy-error" errors={errors} field="misfire_policy" />
-            </div>
-            <NumberField
-              name="misfire_grace_seconds"
-              label="Misfire grace (seconds)"
-              values={values}
-              errors={errors}
-              min={0}
-              max={604800}
-            />
-            <NumberField
-              name="misfire_max_catchup"
-              label="Most missed runs to catch up"
-              values={values}
-              errors={errors}
-              min={1}
-              max={1000}
-            />
+            {NUMBER_FIELDS.slice(3).map((field) => (
+              <NumberField {...field} values={values} errors={errors} />
+            ))}
           </div>
         </fieldset>
         <div class="form-actions">
