@@ -89,7 +89,8 @@ export function createAdminRouter() {
   registerJobRoutes(admin, kit);
   registerAuditPage(admin, kit);
 
-  admin.notFound(() => {
+  // Last: any other /admin path is this UI's 404 page (a mounted router's notFound is not consulted).
+  admin.all('*', () => {
     throw new AppError(404, 'not_found', 'There is no such page.');
   });
   admin.onError(async (error, c) => {

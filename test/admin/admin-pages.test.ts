@@ -248,6 +248,45 @@ describe('admin UI (in process)', () => {
     expect(good).toContain('+09:00');
   });
 
+  it('retries a dead run from the job page, shows its error as text, and refuses viewers', async () => {
+    const job = await createJob('dies');
+    const [dead] = await api.deps.db.app.query<{ id: string }>(
+      `insert into job_runs (job_id, scheduled_for, trigger, status, attempt, error, finished_at)
+       values ($1, now() - interval '1 hour', 'schedule', 'dead', 1, $2::jsonb, now()) returning id`,
+      [job.id, JSON.stringify({ message: '<img src=x onerror=alert(1)> boom' })],
+    );
+    const page = await (await admin.get(`/admin/jobs/${job.id}?status=dead`)).text();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt; boom');
+    expect(page).toContain(`action="/admin/runs/${dead!.id}/retry"`);
+    const viewer = await adminClient(api, { username: 'viewer-1', password: 'viewer-password-123456' });
+    expect((await viewer.post(`/admin/runs/${dead!.id}/retry`, {})).status).toBe(403);
+    const response = await admin.post(`/admin/runs/${dead!.id}/retry`, {
+      return_to: `/admin/jobs/${job.id}`,
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/admin/jobs/${job.id}?done=retried`);
+    const after = await (await admin.get(`/admin/jobs/${job.id}/runs?status=queued`)).text();
+    expect(after).toContain('data-status="queued"');
+    expect(after).toContain('attempt 2');
+  });
+
+  it('answers a 404 page for unknown jobs and a 409 page for editing an archived job, never a 500', async () => {
+    for (const path of [
+      '/admin/jobs/not-a-uuid',
+      '/admin/jobs/7b0e4c1e-5f7a-4b8e-9d9a-6f1c2b3a4d5e',
+      '/admin/nope',
+    ]) {
+      const response = await admin.get(path);
+      expect(response.status, path).toBe(404);
+      expect(await response.text(), path).toContain('Not found');
+    }
+    const job = await createJob('archived-then-edited');
+    await admin.post(`/admin/jobs/${job.id}/archive`, {});
+    expect((await admin.get(`/admin/jobs/${job.id}/edit`)).status).toBe(409);
+    expect((await admin.get('/admin/jobs?page=abc&status=bogus&archived=weird')).status).toBe(200);
+    expect((await admin.get('/admin/cron-preview?cron=*+*+*+*+*&timezone=Not/AZone')).status).toBe(200);
+  });
+
   it('logs out: the session cookie is cleared and pages redirect again', async () => {
     const client = await adminClient(api, ADMIN);
     const response = await client.post('/admin/logout', {});
