@@ -294,3 +294,25 @@ describe('admin UI (in process)', () => {
     expect((await client.get('/admin/jobs')).status).toBe(303);
   });
 });
+
+describe('admin UI behind HTTPS (SECURE_COOKIES=true)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ SECURE_COOKIES: 'true' });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('marks the session and CSRF cookies Secure', async () => {
+    const client = await adminClient(api);
+    const response = await client.post('/admin/login', { ...ADMIN, next: '/admin/jobs' });
+    expect(response.status).toBe(303);
+    const cookies = response.headers.getSetCookie();
+    for (const name of ['admin_session=', 'admin_csrf=']) {
+      const cookie = cookies.find((c) => c.startsWith(name));
+      expect(cookie, name).toMatch(/; Secure/);
+      expect(cookie, name).toMatch(/HttpOnly/);
+    }
+  });
+});
