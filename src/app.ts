@@ -1,10 +1,11 @@
-// createApp(deps): the origin's Hono app. Shared middleware, /healthz, and the /api mounts.
+// createApp(deps): the origin's Hono app. Shared middleware, /healthz, the /api mounts and the /admin UI.
 // Middleware order: request id → deps → logger → security headers → CORS → 405 → authentication (/api)
 // → body limit, cache headers and ETags (/api) → routes.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { createAdminRouter } from './admin/index.tsx';
 import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
 import { createApiRouter } from './api/index.ts';
 import { authentication } from './auth/authenticate.ts';
@@ -72,6 +73,8 @@ export function createApp(deps: AppDependencies) {
     createApiRouter({ files: deps.files ?? createLocalFileStore(config.files.baseDir) }),
   );
   registerApiDocs(app, config);
+  // The admin UI: outside the /api authentication; its own session middleware and CSRF check protect it.
+  app.route('/admin', createAdminRouter());
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

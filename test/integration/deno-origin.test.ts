@@ -75,6 +75,15 @@ describe('origin on Deno (embedded defaults)', () => {
     expect(response.headers.get('x-request-id')).toBe('deno-trace-1');
   });
 
+  it('serves the admin login page and htmx from the htmx.org package (JSX and the assets load under Deno)', async () => {
+    const login = await fetch(`${url}/admin/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('<form method="post" action="/admin/login"');
+    const htmx = await fetch(`${url}/admin/assets/htmx.min.js`);
+    expect(htmx.status).toBe(200);
+    expect(await htmx.text()).toContain('htmx');
+  });
+
   it('parses SQL with libpg-query (WASM) under Deno: the legacy guard refuses a DELETE', () => {
     const script = [
       "import { loadLegacyGuard, assertLegacyStatementAllowed } from './src/db/legacy-guard.ts';",

@@ -1,5 +1,5 @@
 // The runtime stage's layout, without a Docker engine: the build output (tsc with tsconfig.build.json),
-// migrations/ and package.json in one folder, as docker/Dockerfile assembles /app. From there the image's
+// migrations/, views/static/ and package.json in one folder, as docker/Dockerfile assembles /app. From there the image's
 // migrate command applies the migrations, the image's CMD starts the origin, the image's HEALTHCHECK command
 // (taken from the Dockerfile, run as it is) passes, and SIGTERM ends the process cleanly (tini forwards it).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -32,6 +32,8 @@ describe('the runtime image layout', () => {
       join(app, 'dist'),
     ]);
     cpSync(join(root, 'migrations'), join(app, 'migrations'), { recursive: true });
+    // The Dockerfile copies views/static (the admin stylesheet) when the repository has it.
+    cpSync(join(root, 'views/static'), join(app, 'views/static'), { recursive: true });
     cpSync(join(root, 'package.json'), join(app, 'package.json'));
     symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'));
     env = {

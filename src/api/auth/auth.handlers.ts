@@ -1,10 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { auditContext, recordAudit } from '../../audit/record-audit.ts';
 import { issueAccessToken } from '../../auth/jwt.ts';
-import { createLoginGuard } from '../../auth/login-guard.ts';
-import { dummyPasswordHash, verifyPassword } from '../../auth/passwords.ts';
-import { findUserByUsername, markLogin } from '../../auth/users.ts';
-import { clientIp } from '../../http/client-ip.ts';
+import { loginWithPassword } from '../../auth/password-login.ts';
 import { AppError } from '../../http/errors.ts';
 import type { AppBindings } from '../../http/types.ts';
 import type { issueToken, whoAmI } from './auth.routes.ts';
@@ -24,39 +20,8 @@ export const issueTokenHandler: RouteHandler<typeof issueToken, AppBindings> = a
       'Send the credentials as a form (urlencoded or multipart) or as JSON',
     );
   }
-  const { db, kv, config } = c.var.deps;
-  const { username, password } = credentials;
-  const guard = createLoginGuard(kv, config.auth);
-  await guard.beforeAttempt(clientIp(c), username);
-
-  const user = await findUserByUsername(db.app.drizzle, username);
-  // Unknown users cost a hash verification too, so timing does not reveal which names exist.
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  const audit = auditContext(c, username);
-  if (!user || !valid || user.disabled) {
-    const { locked } = await guard.afterFailure(username);
-    await recordAudit(db.app.drizzle, {
-      ...audit,
-      action: 'auth.login_failed',
-      targetType: 'user',
-      targetId: user?.id ?? null,
-      after: { username, reason: !user || !valid ? 'bad_credentials' : 'disabled', locked },
-    });
-    throw new AppError(401, 'invalid_credentials', 'Incorrect username or password', null, {
-      'WWW-Authenticate': 'Bearer',
-    });
-  }
-  await guard.afterSuccess(username);
-  await db.app.drizzle.transaction(async (tx) => {
-    await markLogin(tx, user.id);
-    await recordAudit(tx, {
-      ...audit,
-      actor: user.username,
-      action: 'auth.login',
-      targetType: 'user',
-      targetId: user.id,
-    });
-  });
+  const { config } = c.var.deps;
+  const user = await loginWithPassword(c, credentials.username, credentials.password, 'api');
   const { token, expiresIn } = await issueAccessToken(config.auth, user);
   c.header('Cache-Control', 'no-store');
   c.header('Pragma', 'no-cache');
