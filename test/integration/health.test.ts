@@ -125,7 +125,11 @@ describe.skipIf(!findRedisBinary())('health with a Redis that dies', () => {
   });
 
   it('reports a Redis that accepts connections but never answers as unhealthy, without hanging', async () => {
-    const silent = createServer((socket) => socket.on('error', () => {}));
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `redis://127.0.0.1:${(silent.address() as { port: number }).port}/0`;
     const kv = createRedisStore(url);
@@ -134,6 +138,8 @@ describe.skipIf(!findRedisBinary())('health with a Redis that dies', () => {
     const { deps } = await createTestDeps({ env: { REDIS_URL: url, HEALTH_REDIS_TIMEOUT_MS: '120' }, kv });
     cleanups.push(async () => {
       await Promise.all([deps.db.close(), kv.close()]);
+      // The server waits for its connections; a client still retrying must not keep it open.
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     });
     const { response, body } = await getHealth(deps);
