@@ -11,6 +11,8 @@ import type { JobRegistry } from '../jobs/registry.ts';
 import type { JobFunction } from '../jobs/types.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import { openSecrets } from '../secrets/schema-secrets.ts';
+import { createSecretBox, type SecretBox } from '../secrets/secret-box.ts';
 import { boundError, boundOutput, type RunError } from './bounded.ts';
 import { firesBetween, nextFire, parseCron } from './cron.ts';
 import {
@@ -43,6 +45,8 @@ export interface SchedulerOptions {
   maxConcurrentRuns?: number;
   /** Ticks younger than this are left to the live timers before the sweep treats them as missed. */
   catchupMarginMs?: number;
+  /** Opens secret arguments for the run (and only there); built from config.encryption when absent. */
+  secrets?: SecretBox;
 }
 
 export interface JobRowForEngine {
@@ -168,6 +172,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const maxConcurrent = options.maxConcurrentRuns ?? options.config.scheduler.maxConcurrentRuns;
   const catchupMarginMs = options.catchupMarginMs ?? 2_000;
   const leaseInterval = `${leaseMs} milliseconds`;
+  const secrets = options.secrets ?? createSecretBox(options.config.encryption);
 
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -525,7 +530,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         throw Object.assign(new Error(`job function ${job.func} is not registered`), {
           code: 'unregistered',
         });
-      const args = fn.argsSchema.safeParse(job.kwargs ?? {});
+      let kwargs: unknown;
+      try {
+        kwargs = openSecrets(fn.argsSchema, job.kwargs ?? {}, secrets);
+      } catch (cause) {
+        // The message names the missing key id or says decryption failed; it never holds a value.
+        throw Object.assign(new Error(`secret arguments cannot be opened: ${(cause as Error).message}`), {
+          code: 'invalid_args',
+        });
+      }
+      const args = fn.argsSchema.safeParse(kwargs);
       if (!args.success) {
         throw Object.assign(new Error(`arguments no longer match ${job.func}: ${args.error.message}`), {
           code: 'invalid_args',

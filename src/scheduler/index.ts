@@ -6,6 +6,7 @@ import { createVolumeFileStore } from '../jobs/file-store.ts';
 import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import { createSecretBox } from '../secrets/secret-box.ts';
 import { createJobsService, type JobsService } from '../services/jobs/jobs.service.ts';
 import { createScheduler, type Scheduler } from './engine.ts';
 
@@ -25,6 +26,7 @@ export function buildScheduler(parts: SchedulerParts): {
   jobs: JobsService;
 } {
   const registry = parts.registry ?? createJobRegistry();
+  const secrets = createSecretBox(parts.config.encryption);
   const scheduler = parts.config.scheduler.enabled
     ? createScheduler({
         db: parts.db.app,
@@ -35,8 +37,9 @@ export function buildScheduler(parts: SchedulerParts): {
         logger: parts.logger,
         registry,
         replicaId: parts.replicaId,
+        secrets,
       })
     : undefined;
-  const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke });
+  const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke, secrets });
   return { scheduler, jobs };
 }

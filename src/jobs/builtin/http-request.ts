@@ -3,6 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { z } from '@hono/zod-openapi';
+import { secretString } from '../../secrets/schema-secrets.ts';
 import { defineJob } from '../types.ts';
 
 const BODY_PREVIEW_CHARS = 2_000;
@@ -51,6 +52,10 @@ export const httpRequestJob = defineJob({
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
       url: z.url({ protocol: /^https?$/ }),
       headers: z.record(z.string(), z.string()).default({}),
+      /** Headers that carry credentials (Authorization, API keys): stored encrypted, never shown again. */
+      secret_headers: z.record(z.string(), secretString()).default({}).meta({
+        description: 'Write-only headers (e.g. Authorization), encrypted at rest; reads show {"set": true}',
+      }),
       body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
       timeout_seconds: z.number().int().min(1).max(600).default(30),
       expected_status: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
@@ -69,6 +74,7 @@ export const httpRequestJob = defineJob({
       }
     }
     const headers = new Headers(args.headers);
+    for (const [name, value] of Object.entries(args.secret_headers)) headers.set(name, value);
     let body: string | undefined;
     if (typeof args.body === 'string') body = args.body;
     else if (args.body !== undefined) {
