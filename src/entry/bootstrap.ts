@@ -96,7 +96,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     throw error;
   }
   const replicaId = `${hostname()}-${process.pid}`;
-  const { scheduler, jobs } = buildScheduler({ config, db, kv, logger, replicaId });
+  const { scheduler, jobs, alerts } = buildScheduler({ config, db, kv, logger, replicaId });
   return {
     config,
     db,
@@ -107,5 +107,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     files: createLocalFileStore(config.files.baseDir),
     scheduler,
     jobs,
+    alerts,
   };
 }

@@ -15,6 +15,7 @@ import { openSecrets } from '../secrets/schema-secrets.ts';
 import { createSecretBox, type SecretBox } from '../secrets/secret-box.ts';
 import { boundError, boundOutput, type RunError } from './bounded.ts';
 import { firesBetween, nextFire, parseCron } from './cron.ts';
+import type { RunOutcomeHooks } from './outcome-hooks.ts';
 import {
   type MisfirePolicy,
   type OverlapPolicy,
@@ -47,6 +48,8 @@ export interface SchedulerOptions {
   catchupMarginMs?: number;
   /** Opens secret arguments for the run (and only there); built from config.encryption when absent. */
   secrets?: SecretBox;
+  /** Told about failures (in their transaction), successes and every poll sweep: the alerts service. */
+  outcomes?: RunOutcomeHooks;
 }
 
 export interface JobRowForEngine {
@@ -628,7 +631,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
            where id = $1 and status = 'running' and replica_id = $2
            returning job_id
          )
-         update scheduled_jobs j set status = case
+         update scheduled_jobs j set last_success_at = now(), status = case
              when j.status = 'unregistered' then j.status
              when exists (select 1 from job_runs o where o.job_id = j.id and o.status = 'running' and o.id <> $1)
                then 'running'
@@ -637,6 +640,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
          returning j.id`,
         [runId, replicaId, durationMs, JSON.stringify(output ?? null)],
       );
+      if (row && options.outcomes) {
+        await options.outcomes
+          .runSucceeded(jobId, runId)
+          .catch((error) => log.warn({ err: error, job_id: jobId }, 'run outcome hook failed'));
+      }
       return row ? 'succeeded' : undefined;
     }
     return db.transaction(async (tx) => {
@@ -655,6 +663,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         [runId, final, durationMs, JSON.stringify(output ?? null), error ? JSON.stringify(error) : null],
       );
       await refreshJobStatus(tx, jobId, final);
+      await options.outcomes?.runFailed(tx, {
+        jobId,
+        jobName: job.name,
+        runId,
+        final,
+        timedOut: status === 'timed_out',
+        attempt: row.attempt,
+        message: error?.message ?? status,
+      });
       return final;
     });
   }
@@ -730,6 +747,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           [candidate.id, final, JSON.stringify(error)],
         );
         await refreshJobStatus(tx, candidate.job_id, final);
+        await options.outcomes?.runFailed(tx, {
+          jobId: candidate.job_id,
+          jobName: job.name,
+          runId: candidate.id,
+          final,
+          timedOut: false,
+          attempt: row.attempt,
+          message: error.message,
+        });
         return true;
       });
       if (done) {
@@ -920,6 +946,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await sweepExpiredLeases();
       await catchUp();
       await dispatchQueued();
+      await options.outcomes?.sweep(new Date());
     } catch (error) {
       log.warn({ err: error }, 'scheduler poll failed; retrying next interval');
     } finally {
