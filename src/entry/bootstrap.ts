@@ -11,7 +11,7 @@ import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { buildScheduler } from '../scheduler/index.ts';
-import { unopenableKeyIds } from '../secrets/stored-secrets.ts';
+import { storedSecretsProblem } from '../secrets/stored-secrets.ts';
 
 /** A reason to refuse to start: printed as one line, then the process exits non-zero. */
 export class StartupRefused extends Error {}
@@ -60,14 +60,10 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   }
   // Stored secrets nobody can open would fail every run that needs them: production refuses at start instead.
   if (config.isProduction) {
-    const missing = await unopenableKeyIds(db.app, config.encryption.keys.keys()).catch(() => []);
-    if (missing.length) {
+    const problem = await storedSecretsProblem(db.app, config.encryption);
+    if (problem) {
       await db.close();
-      throw new StartupRefused(
-        config.encryption.currentKeyId
-          ? `config error: ENCRYPTION_KEYS: stored secrets use key id(s) ${missing.join(', ')}, which no configured key has`
-          : 'config error: ENCRYPTION_KEY: secret values are stored in the database but ENCRYPTION_KEY is not set',
-      );
+      throw new StartupRefused(problem);
     }
   }
   // The admin from ADMIN_USERNAME/ADMIN_PASSWORD exists with that password (created or brought in sync).

@@ -1,5 +1,6 @@
 // Where sealed values live in the app DB, the start-up check over them, and key rotation.
 // Every place that stores sealed values is listed in SEALED_COLUMNS, so the check and the rotation cover it.
+import type { EncryptionKeys } from '../config/index.ts';
 import type { SqlClient } from '../db/index.ts';
 import { holdsSealed } from './schema-secrets.ts';
 import { isSealedSecret, mapSealed, type SecretBox } from './secret-box.ts';
@@ -31,9 +32,24 @@ export async function unopenableKeyIds(db: SqlClient, knownKeyIds: Iterable<stri
   const known = new Set(knownKeyIds);
   const seen = new Set<string>();
   for (const { table, column } of SEALED_COLUMNS) {
+    // Before its migration a table is not there yet: nothing is stored in it.
+    const [exists] = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
+    if (!exists?.t) continue;
     for (const row of await rowsWithSealed(db, table, column)) keyIdsIn(row.doc, seen);
   }
   return [...seen].filter((kid) => !known.has(kid));
+}
+
+/**
+ * The production start check: the one line to refuse with when stored secrets cannot be opened by any configured
+ * key (none set, or a retired key dropped too early), else undefined.
+ */
+export async function storedSecretsProblem(db: SqlClient, keys: EncryptionKeys): Promise<string | undefined> {
+  const missing = await unopenableKeyIds(db, keys.keys.keys());
+  if (missing.length === 0) return undefined;
+  return keys.currentKeyId
+    ? `config error: ENCRYPTION_KEYS: stored secrets use key id(s) ${missing.join(', ')}, which no configured key has`
+    : 'config error: ENCRYPTION_KEY: secret values are stored in the database but ENCRYPTION_KEY is not set';
 }
 
 export interface RotationReport {

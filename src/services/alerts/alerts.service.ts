@@ -240,51 +240,60 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return row.id;
   }
 
+  /**
+   * Runs inside the engine's transaction for the run's final status. A savepoint keeps an alerting problem from
+   * rolling back the run's bookkeeping: the incident is lost (and logged), the run's outcome is not.
+   */
   async function runFailed(tx: SqlExecutor, failure: RunFailure) {
-    if (!settings.enabled) return;
+    if (!settings.enabled || (!failure.timedOut && failure.final !== 'dead')) return;
     const base = { jobId: failure.jobId, jobName: failure.jobName, runId: failure.runId };
-    if (failure.timedOut) {
-      await openIncident(tx, {
-        ...base,
-        kind: 'timed_out',
-        message: `attempt ${failure.attempt}: ${failure.message}`,
-      });
-    }
-    if (failure.final === 'dead') {
-      await openIncident(tx, {
-        ...base,
-        kind: 'dead',
-        message: `attempt ${failure.attempt}: ${failure.message}`,
-      });
+    const message = `attempt ${failure.attempt}: ${maskSecretsInText(failure.message)}`;
+    await tx.query('savepoint alert_incident');
+    try {
+      if (failure.timedOut) await openIncident(tx, { ...base, kind: 'timed_out', message });
+      if (failure.final === 'dead') await openIncident(tx, { ...base, kind: 'dead', message });
+      await tx.query('release savepoint alert_incident');
+    } catch (error) {
+      await tx.query('rollback to savepoint alert_incident');
+      log.error(
+        { err: error, job_id: failure.jobId, run_id: failure.runId },
+        'could not open an alert incident',
+      );
     }
   }
 
-  /** Closes the job's open incidents; the replica whose update closed them sends one `recovered` message. */
+  /**
+   * Closes the job's open incidents; the replica whose update closed them sends one `recovered` message. The
+   * common case (nothing open) is one indexed UPDATE that matches no row.
+   */
   async function runSucceeded(jobId: string, runId: string) {
     if (!settings.enabled) return;
+    const closed = await db.query<{ id: string; kind: string }>(
+      `update alert_incidents set resolved_at = now() where job_id = $1 and resolved_at is null
+       returning id, kind`,
+      [jobId],
+    );
+    if (closed.length === 0) return;
     const queued = await db.transaction(async (tx) => {
-      const closed = await tx.query<{ id: string; kind: string }>(
-        `update alert_incidents set resolved_at = now() where job_id = $1 and resolved_at is null
-         returning id, kind, opened_at`,
-        [jobId],
-      );
-      if (closed.length === 0) return [];
       const [job] = await tx.query<{ name: string }>('select name from scheduled_jobs where id = $1', [
         jobId,
       ]);
-      const kinds = closed.map((c) => c.kind).sort();
       return enqueue(tx, {
         event: 'recovered',
         // One recovery per channel, keyed on the first closed incident (dedup across replicas).
         incident_id: closed.map((c) => c.id).sort()[0]!,
         job: { id: jobId, name: job?.name ?? jobId },
         run_id: runId,
-        message: `a run succeeded; resolved: ${kinds.join(', ')}`,
+        message: `a run succeeded; resolved: ${closed
+          .map((c) => c.kind)
+          .sort()
+          .join(', ')}`,
         occurred_at: new Date().toISOString(),
       });
     });
-    if (queued.length)
+    if (queued.length) {
       void deliverDue(new Date()).catch((error) => log.warn({ err: error }, 'alert delivery failed'));
+    }
   }
 
   /**

@@ -294,6 +294,25 @@ describe('run outcome alerts', () => {
     expect(new Set(dead.map((d) => d.id)).size).toBe(6);
   });
 
+  it('alert a timed-out run once, and as dead when no retry is left', async () => {
+    const jobId = await insertJob(api.deps.db.app, {
+      name: 'hangs',
+      func: 'test.jobs:hang',
+      timeoutSeconds: 1,
+    });
+    expect(await scheduler.claimTick(jobId, new Date('2026-01-01T11:00:00Z'))).toBe('running');
+    await scheduler.idle();
+    const deliveries = await deliveriesOf(jobId);
+    expect(deliveries.map((d) => [d.channel, d.event]).sort()).toEqual([
+      ['ops-discord', 'dead'],
+      ['ops-slack', 'dead'],
+      ['ops-webhook', 'dead'],
+      ['ops-webhook', 'timed_out'],
+    ]);
+    const incidents = await call('GET', `/alerts/incidents?job_id=${jobId}`, { token: viewer });
+    expect(incidents.json.items.map((i: { kind: string }) => i.kind).sort()).toEqual(['dead', 'timed_out']);
+  });
+
   it('reports an enabled job whose runs fail as overdue once, within its interval plus grace', async () => {
     const jobId = await insertJob(api.deps.db.app, {
       name: 'failing-every-ten-minutes',
