@@ -6,6 +6,7 @@ CREATE TABLE "alert_channels" (
 	"events" jsonb NOT NULL,
 	"enabled" boolean DEFAULT true NOT NULL,
 	"secrets" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"url_host" varchar(255) NOT NULL,
 	"version" integer DEFAULT 1 NOT NULL,
 	"created_by" varchar(120),

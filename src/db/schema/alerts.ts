@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { scheduledJobs } from './scheduled-jobs.ts';
 
-export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'discord'] as const;
+export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email'] as const;
 /** Incident kinds; a delivery's event is one of these, `recovered` or `test`. */
 export const ALERT_INCIDENT_KINDS = ['dead', 'timed_out', 'overdue'] as const;
 export const ALERT_EVENTS = [...ALERT_INCIDENT_KINDS, 'recovered', 'test'] as const;
@@ -30,8 +30,10 @@ export const alertChannels = pgTable('alert_channels', {
   /** Which events this channel receives (ALERT_EVENTS without `test`). */
   events: jsonb('events').$type<string[]>().notNull(),
   enabled: boolean('enabled').notNull().default(true),
-  /** Sealed values only ({"url": {"$secret": ...}, "signing_secret": ...}): webhook URLs carry tokens. */
+  /** Sealed values only ({"url": {"$secret": ...}, "signing_secret": ...}): webhook and SMTP URLs carry credentials. */
   secrets: jsonb('secrets').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  /** Settings that are not secret: for e-mail, {"to": [...], "from": "..."}. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   /** The URL's host, kept in the clear so people can tell channels apart. */
   urlHost: varchar('url_host', { length: 255 }).notNull(),
   version: integer('version').notNull().default(1),

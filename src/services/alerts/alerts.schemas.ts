@@ -22,7 +22,9 @@ const datetime = z.iso.datetime({ offset: true });
 const setFlag = z
   .object({ set: z.boolean() })
   .openapi({ description: 'Write-only: whether a value is stored' });
-const url = z.url({ protocol: /^https?$/ }).max(2000);
+const url = z.url({ protocol: /^(https?|smtps?)$/ }).max(2000);
+const emailTo = z.array(z.email()).min(1).max(20).openapi({ description: 'E-mail only: recipients' });
+const emailFrom = z.email().openapi({ description: 'E-mail only: the sender address' });
 const signingSecret = z
   .string()
   .min(16)
@@ -44,6 +46,8 @@ export const ChannelSchema = z
     url: setFlag,
     url_host: z.string().openapi({ description: "The URL's host, for telling channels apart" }),
     signing_secret: setFlag,
+    email_to: z.array(z.string()).nullable(),
+    email_from: z.string().nullable(),
     version: z.number().int(),
     created_by: z.string().nullable(),
     updated_by: z.string().nullable(),
@@ -56,8 +60,13 @@ export const ChannelCreateSchema = z
   .object({
     name: z.string().trim().min(1).max(120).openapi({ example: 'ops-slack' }),
     kind: z.enum(ALERT_CHANNEL_KINDS),
-    url: url.openapi({ description: 'Where to POST (write-only: Slack/Discord URLs carry tokens)' }),
+    url: url.openapi({
+      description:
+        'Where to POST (http/https), or for e-mail the SMTP server (smtp://user:pass@host:587, smtps://...:465). Write-only: these URLs carry credentials',
+    }),
     signing_secret: signingSecret.optional(),
+    email_to: emailTo.optional(),
+    email_from: emailFrom.optional(),
     job_id: z.uuid().nullable().default(null),
     events: events.default([...SUBSCRIBABLE_EVENTS]),
     enabled: z.boolean().default(true),
@@ -70,6 +79,8 @@ export const ChannelUpdateSchema = z
     name: z.string().trim().min(1).max(120).optional(),
     url: url.optional().openapi({ description: 'Left out: the stored URL is kept' }),
     signing_secret: signingSecret.optional().openapi({ description: 'Left out: the stored secret is kept' }),
+    email_to: emailTo.optional(),
+    email_from: emailFrom.optional(),
     job_id: z.uuid().nullable().optional(),
     events: events.optional(),
     enabled: z.boolean().optional(),

@@ -6,6 +6,7 @@
 // closes the job's open incidents and sends one `recovered` message. Deliveries are claimed with SKIP LOCKED and
 // a lease (next_attempt_at), retried with exponential backoff, and given up after ALERTS_MAX_ATTEMPTS.
 import { randomUUID } from 'node:crypto';
+import { type EmailSettings, sendAlertEmail } from '../../alerts/email.ts';
 import { type AlertEvent, channelBody } from '../../alerts/messages.ts';
 import {
   DELIVERY_HEADER,
@@ -66,6 +67,8 @@ export function toChannel(row: Row): Channel {
     url: { set: isSealedSecret(secrets.url) },
     url_host: row.url_host as string,
     signing_secret: { set: isSealedSecret(secrets.signing_secret) },
+    email_to: row.kind === 'email' ? ((row.settings as Partial<EmailSettings>)?.to ?? []) : null,
+    email_from: row.kind === 'email' ? ((row.settings as Partial<EmailSettings>)?.from ?? null) : null,
     version: row.version as number,
     created_by: (row.created_by as string | null) ?? null,
     updated_by: (row.updated_by as string | null) ?? null,
@@ -183,6 +186,30 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       });
     }
     throw error;
+  }
+
+  /** What each kind needs beyond the schema: the URL scheme, a signing secret, recipients. */
+  function checkKind(
+    kind: string,
+    channel: { url?: string; hasSigningSecret: boolean; to?: string[]; from?: string },
+  ) {
+    const scheme = channel.url ? new URL(channel.url).protocol : undefined;
+    if (kind === 'email') {
+      if (scheme && scheme !== 'smtp:' && scheme !== 'smtps:') {
+        invalid('url', 'an e-mail channel needs an smtp:// or smtps:// URL');
+      }
+      if (!channel.to?.length) invalid('email_to', 'an e-mail channel needs at least one recipient');
+      if (!channel.from) invalid('email_from', 'an e-mail channel needs a sender address');
+      return;
+    }
+    if (scheme && scheme !== 'http:' && scheme !== 'https:')
+      invalid('url', `a ${kind} channel needs an http(s) URL`);
+    if (kind === 'webhook' && !channel.hasSigningSecret) {
+      invalid(
+        'signing_secret',
+        'a generic webhook needs a signing secret (16+ characters) receivers verify with',
+      );
+    }
   }
 
   // ---- incidents and deliveries ---------------------------------------------------------------
@@ -347,6 +374,14 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     };
     const url = new URL(opened.url);
     await assertPublicDestination(url, settings.allowPrivate, 'ALERTS_ALLOW_PRIVATE');
+    if (channel.kind === 'email') {
+      return sendAlertEmail(
+        opened.url,
+        channel.settings as EmailSettings,
+        delivery.payload as unknown as AlertEvent,
+        settings.timeoutMs,
+      );
+    }
     const kind = channel.kind as 'webhook' | 'slack' | 'discord';
     const body = channelBody(kind, delivery.payload as unknown as AlertEvent);
     const headers: Record<string, string> = {
@@ -485,12 +520,13 @@ export function createAlertsService(deps: AlertsServiceDeps) {
 
     async createChannel(input: ChannelCreate, actor: Actor): Promise<Channel> {
       const data = parseOrThrow<ReturnType<typeof ChannelCreateSchema.parse>>(ChannelCreateSchema, input);
-      if (data.kind === 'webhook' && !data.signing_secret) {
-        invalid(
-          'signing_secret',
-          'a generic webhook needs a signing secret (16+ characters) receivers verify with',
-        );
-      }
+      checkKind(data.kind, {
+        url: data.url,
+        hasSigningSecret: !!data.signing_secret,
+        to: data.email_to,
+        from: data.email_from,
+      });
+      const channelSettings = data.kind === 'email' ? { to: data.email_to, from: data.email_from } : {};
       const sealed = sealSecrets(
         ChannelSecretsSchema,
         { url: data.url, ...(data.signing_secret ? { signing_secret: data.signing_secret } : {}) },
@@ -500,8 +536,9 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         .transaction(async (tx) => {
           await assertJob(tx, data.job_id);
           const [row] = await tx.query(
-            `insert into alert_channels (name, kind, job_id, events, enabled, secrets, url_host, created_by, updated_by)
-             values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8, $8) returning *`,
+            `insert into alert_channels (name, kind, job_id, events, enabled, secrets, url_host, created_by, updated_by,
+               settings)
+             values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8, $8, $9::jsonb) returning *`,
             [
               data.name,
               data.kind,
@@ -511,6 +548,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
               JSON.stringify(sealed),
               new URL(data.url).host,
               actor.subject,
+              JSON.stringify(channelSettings),
             ],
           );
           const channel = toChannel(row!);
@@ -551,13 +589,20 @@ export function createAlertsService(deps: AlertsServiceDeps) {
             row.secrets,
           );
           const sealed = sealSecrets(ChannelSecretsSchema, merged, secrets) as Record<string, unknown>;
-          if (row.kind === 'webhook' && !isSealedSecret(sealed.signing_secret)) {
-            invalid('signing_secret', 'a generic webhook needs a signing secret');
-          }
+          const stored = (row.settings ?? {}) as Partial<EmailSettings>;
+          const channelSettings =
+            row.kind === 'email'
+              ? { to: data.email_to ?? stored.to, from: data.email_from ?? stored.from }
+              : {};
+          checkKind(row.kind as string, {
+            url: data.url,
+            hasSigningSecret: isSealedSecret(sealed.signing_secret),
+            ...channelSettings,
+          });
           if (data.job_id !== undefined) await assertJob(tx, data.job_id);
           const [updated] = await tx.query(
             `update alert_channels set name = $2, job_id = $3, events = $4::jsonb, enabled = $5, secrets = $6::jsonb,
-               url_host = $7, updated_by = $8, updated_at = now(), version = version + 1
+               url_host = $7, updated_by = $8, settings = $9::jsonb, updated_at = now(), version = version + 1
              where id = $1 returning *`,
             [
               id,
@@ -568,6 +613,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
               JSON.stringify(sealed),
               data.url ? new URL(data.url).host : row.url_host,
               actor.subject,
+              JSON.stringify(channelSettings),
             ],
           );
           const channel = toChannel(updated!);

@@ -17,6 +17,7 @@ import {
   testConfig,
   testFunctions,
 } from '../../support/scheduler-harness.ts';
+import { startSmtpSink } from '../../support/smtp-sink.ts';
 import { captureLines } from '../../support/test-deps.ts';
 import {
   type ReceivedRequest,
@@ -386,6 +387,69 @@ describe('run outcome alerts', () => {
     for (const text of [everything, audit!.text]) {
       expect(text).not.toContain(URL_TOKEN);
       expect(text).not.toContain(SIGNING_SECRET);
+    }
+  });
+});
+
+describe('e-mail channels', () => {
+  it('send alerts through an authenticated SMTP server, keeping its credentials write-only', async () => {
+    const smtpPass = `pw-${randomBytes(8).toString('hex')}`;
+    const sink = await startSmtpSink({ user: 'alerts', pass: smtpPass });
+    try {
+      const jobId = await insertJob(api.deps.db.app, { name: 'mailed-failure', func: 'test.jobs:fail' });
+      const wrongScheme = await call('POST', '/alerts/channels', {
+        token: admin,
+        body: {
+          name: 'bad-mail',
+          kind: 'email',
+          url: receiver.url(),
+          email_to: ['ops@example.com'],
+          email_from: 'a@example.com',
+        },
+      });
+      expect(wrongScheme.status).toBe(422);
+      const created = await call('POST', '/alerts/channels', {
+        token: admin,
+        body: {
+          name: 'ops-mail',
+          kind: 'email',
+          url: `smtp://alerts:${smtpPass}@127.0.0.1:${sink.port}`,
+          email_to: ['ops@example.com', 'oncall@example.com'],
+          email_from: 'app-server@example.com',
+          job_id: jobId,
+          events: ['dead'],
+        },
+      });
+      expect(created.status, created.text).toBe(201);
+      expect(created.json).toMatchObject({
+        url: { set: true },
+        email_to: ['ops@example.com', 'oncall@example.com'],
+      });
+      expect(created.text).not.toContain(smtpPass);
+
+      const test = await call('POST', `/alerts/channels/${created.json.id}/test`, { token: admin });
+      expect(test.json, test.text).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(sink.received[0]).toMatchObject({
+        user: 'alerts',
+        from: 'app-server@example.com',
+        to: ['ops@example.com', 'oncall@example.com'],
+      });
+
+      expect(await scheduler.claimTick(jobId, new Date('2026-01-01T12:00:00Z'))).toBe('running');
+      await scheduler.idle();
+      const [delivery] = (await deliveriesOf(jobId)).filter((d) => d.channel === 'ops-mail');
+      expect(await alerts.deliverDue(new Date(Date.now() + 5 * HOUR), delivery!.id)).toBe(1);
+      expect((await deliveriesOf(jobId)).find((d) => d.id === delivery!.id)).toMatchObject({
+        status: 'sent',
+      });
+      const mail = sink.received[1]!;
+      // The subject is MIME-encoded (it has quotes); the headers are matched without caring for case.
+      expect(mail.raw).toMatch(/^Subject: .*app-server.*mailed-failure/m);
+      expect(mail.raw.toLowerCase()).toContain(`x-appserver-delivery: ${delivery!.id}`);
+      expect(mail.raw).toContain('failed for good');
+      expect([...api.logs, ...alertLog.raw].join('\n')).not.toContain(smtpPass);
+    } finally {
+      await sink.close();
     }
   });
 });
