@@ -6,6 +6,7 @@
 // closes the job's open incidents and sends one `recovered` message. Deliveries are claimed with SKIP LOCKED and
 // a lease (next_attempt_at), retried with exponential backoff, and given up after ALERTS_MAX_ATTEMPTS.
 import { randomUUID } from 'node:crypto';
+import type { Cron } from 'croner';
 import { type EmailSettings, sendAlertEmail } from '../../alerts/email.ts';
 import { type AlertEvent, channelBody } from '../../alerts/messages.ts';
 import {
@@ -54,6 +55,8 @@ type IncidentKind = 'dead' | 'timed_out' | 'overdue';
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 const DELIVERY_BATCH = 20;
 const MAX_BACKOFF_SECONDS = 3600;
+/** How often a replica's sweep looks for overdue jobs (detection lags the deadline by at most this plus a poll). */
+export const OVERDUE_CHECK_MS = 30_000;
 
 export function toChannel(row: Row): Channel {
   const secrets = (row.secrets ?? {}) as Record<string, unknown>;
@@ -212,6 +215,19 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     }
   }
 
+  const crons = new Map<string, Cron | null>();
+  function cronOf(expr: string, timezone: string): Cron | null {
+    const key = `${timezone}|${expr}`;
+    let cron = crons.get(key);
+    if (cron === undefined) {
+      const parsed = parseCron(expr, timezone);
+      cron = parsed.ok ? parsed.cron : null;
+      if (crons.size > 10_000) crons.clear();
+      crons.set(key, cron);
+    }
+    return cron;
+  }
+
   // ---- incidents and deliveries ---------------------------------------------------------------
 
   /** One pending delivery per enabled channel that wants the event (global or for this job). */
@@ -348,10 +364,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     );
     let opened = 0;
     for (const job of candidates) {
-      const cron = parseCron(job.cron, job.timezone);
-      if (!cron.ok) continue;
+      const cron = cronOf(job.cron, job.timezone);
+      if (!cron) continue;
       const since = new Date(job.since);
-      const expected = nextFire(cron.cron, since);
+      const expected = nextFire(cron, since);
       if (!expected || expected.getTime() + graceMs > now.getTime()) continue;
       const id = await db.transaction((tx) =>
         openIncident(tx, {
@@ -466,9 +482,14 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return claimed.length;
   }
 
+  let lastOverdueCheck = Number.NEGATIVE_INFINITY;
   async function sweep(now: Date) {
     if (!settings.enabled) return;
-    await checkOverdue(now);
+    // Every job's next expected fire is computed per check: at most every OVERDUE_CHECK_MS, not every poll.
+    if (now.getTime() - lastOverdueCheck >= OVERDUE_CHECK_MS) {
+      lastOverdueCheck = now.getTime();
+      await checkOverdue(now);
+    }
     await deliverDue(now);
   }
 
