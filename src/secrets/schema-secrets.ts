@@ -131,11 +131,3 @@ export function openSecrets(schema: AnySchema, value: unknown, box: SecretBox): 
 export function sealSecrets(schema: AnySchema, value: unknown, box: SecretBox): unknown {
   return walk(schema, value, undefined, (v) => (v === undefined || isSealedSecret(v) ? v : box.seal(v)));
 }
-
-/** Whether a document holds any sealed value (the production start check and rotation use it). */
-export function holdsSealed(value: unknown): boolean {
-  if (isSealedSecret(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsSealed);
-  if (isObject(value)) return Object.values(value).some(holdsSealed);
-  return false;
-}

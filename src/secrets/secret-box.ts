@@ -82,7 +82,7 @@ export function maskSealed(value: unknown): unknown {
   return value;
 }
 
-/** Rewrites every sealed value in a JSON document (rotation); counts what it saw. */
+/** Rewrites every sealed value in a JSON document (rotation, key-id scans). */
 export function mapSealed(value: unknown, fn: (sealed: SealedSecret) => SealedSecret): unknown {
   if (isSealedSecret(value)) return fn(value);
   if (Array.isArray(value)) return value.map((v) => mapSealed(v, fn));
@@ -90,4 +90,12 @@ export function mapSealed(value: unknown, fn: (sealed: SealedSecret) => SealedSe
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSealed(v, fn)]));
   }
   return value;
+}
+
+/** Whether a document holds any sealed value (the start-up check and rotation use it). */
+export function holdsSealed(value: unknown): boolean {
+  if (isSealedSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSealed);
+  if (value && typeof value === 'object') return Object.values(value).some(holdsSealed);
+  return false;
 }

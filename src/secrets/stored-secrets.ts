@@ -2,8 +2,7 @@
 // Every place that stores sealed values is listed in SEALED_COLUMNS, so the check and the rotation cover it.
 import type { EncryptionKeys } from '../config/index.ts';
 import type { SqlClient } from '../db/index.ts';
-import { holdsSealed } from './schema-secrets.ts';
-import { isSealedSecret, mapSealed, type SecretBox } from './secret-box.ts';
+import { holdsSealed, mapSealed, type SecretBox } from './secret-box.ts';
 
 export const SEALED_COLUMNS = [
   { table: 'scheduled_jobs', column: 'kwargs' },
@@ -80,8 +79,7 @@ export async function rotateSecrets(db: SqlClient, box: SecretBox): Promise<Rota
             return sealed;
           }
           changed++;
-          const resealed = box.seal(box.open(sealed));
-          return isSealedSecret(resealed) ? resealed : sealed;
+          return box.seal(box.open(sealed));
         });
         if (changed === 0) return;
         await tx.query(`update ${table} set ${column} = $2::jsonb where id = $1::uuid`, [
