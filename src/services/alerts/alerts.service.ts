@@ -7,20 +7,13 @@
 // a lease (next_attempt_at), retried with exponential backoff, and given up after ALERTS_MAX_ATTEMPTS.
 import { randomUUID } from 'node:crypto';
 import type { Cron } from 'croner';
-import { type EmailSettings, sendAlertEmail } from '../../alerts/email.ts';
-import { type AlertEvent, channelBody } from '../../alerts/messages.ts';
-import {
-  DELIVERY_HEADER,
-  EVENT_HEADER,
-  SIGNATURE_HEADER,
-  signWebhookBody,
-  TIMESTAMP_HEADER,
-} from '../../alerts/signature.ts';
+import type { EmailSettings } from '../../alerts/email.ts';
+import type { AlertEvent } from '../../alerts/messages.ts';
+import { type AlertTarget, type ChannelKind, describeFailure, sendAlert } from '../../alerts/send.ts';
 import { recordAuditSql } from '../../audit/record-audit.ts';
 import type { Config } from '../../config/index.ts';
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
 import { AppError } from '../../http/errors.ts';
-import { assertPublicDestination } from '../../lib/private-address.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { maskSecretsInText } from '../../observability/redact.ts';
 import { nextFire, parseCron } from '../../scheduler/cron.ts';
@@ -147,14 +140,6 @@ function parseOrThrow<T>(
     );
   }
   return parsed.data as T;
-}
-
-/** Why a delivery failed, without the URL (Slack and Discord URLs are credentials). */
-function describeFailure(error: unknown): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.message?.startsWith('refusing ')) return err.message;
-  if (err?.name === 'TimeoutError') return 'timed out';
-  return maskSecretsInText(err?.cause?.code ?? err?.name ?? 'request failed');
 }
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
@@ -383,43 +368,17 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return opened;
   }
 
-  async function send(delivery: Row, channel: Row): Promise<void> {
+  function targetOf(channel: Row): AlertTarget {
     const opened = openSecrets(ChannelSecretsSchema, channel.secrets, secrets) as {
       url: string;
       signing_secret?: string;
     };
-    const url = new URL(opened.url);
-    await assertPublicDestination(url, settings.allowPrivate, 'ALERTS_ALLOW_PRIVATE');
-    if (channel.kind === 'email') {
-      return sendAlertEmail(
-        opened.url,
-        channel.settings as EmailSettings,
-        delivery.payload as unknown as AlertEvent,
-        settings.timeoutMs,
-      );
-    }
-    const kind = channel.kind as 'webhook' | 'slack' | 'discord';
-    const body = channelBody(kind, delivery.payload as unknown as AlertEvent);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'app-server-alerts',
+    return {
+      kind: channel.kind as ChannelKind,
+      url: opened.url,
+      signingSecret: opened.signing_secret,
+      settings: (channel.settings ?? {}) as Record<string, unknown>,
     };
-    if (kind === 'webhook') {
-      const timestamp = Math.floor(Date.now() / 1000);
-      headers[TIMESTAMP_HEADER] = String(timestamp);
-      headers[SIGNATURE_HEADER] = signWebhookBody(opened.signing_secret ?? '', timestamp, body);
-      headers[DELIVERY_HEADER] = delivery.id as string;
-      headers[EVENT_HEADER] = delivery.event as string;
-    }
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    await response.body?.cancel().catch(() => {});
-    if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
   }
 
   /** Claims due deliveries (SKIP LOCKED, with a lease) and sends them; returns how many were attempted. */
@@ -444,11 +403,14 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         ]);
         if (!channel) throw new Error('channel missing');
         if (!channel.enabled && delivery.event !== 'test') error = 'channel disabled';
-        else await send(delivery, channel);
+        else {
+          await sendAlert(targetOf(channel), delivery.payload as unknown as AlertEvent, {
+            allowPrivate: settings.allowPrivate,
+            timeoutMs: settings.timeoutMs,
+          });
+        }
       } catch (caught) {
-        error = (caught as Error).message?.startsWith('HTTP ')
-          ? (caught as Error).message
-          : describeFailure(caught);
+        error = describeFailure(caught);
       }
       const attempts = delivery.attempts as number;
       if (error === undefined) {
