@@ -5,6 +5,7 @@ import type { FileStore } from './files/file-store.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Scheduler } from './scheduler/engine.ts';
+import type { AlertsService } from './services/alerts/alerts.service.ts';
 import type { JobsService } from './services/jobs/jobs.service.ts';
 
 export interface AppDependencies {
@@ -21,4 +22,6 @@ export interface AppDependencies {
   scheduler?: Scheduler;
   /** Jobs and runs (API and admin UI). Built from db.app and the built-in registry when absent. */
   jobs?: JobsService;
+  /** Alert channels, deliveries and incidents (API and admin UI). Built from db.app and config when absent. */
+  alerts?: AlertsService;
 }

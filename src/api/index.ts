@@ -2,6 +2,7 @@
 // New feature routers join the chain here.
 import type { FileStore } from '../files/file-store.ts';
 import { createRouter } from '../http/router.ts';
+import { createAlertsRouter } from './alerts/index.ts';
 import { createAuthRouter } from './auth/index.ts';
 import { createCronRouter } from './cron/index.ts';
 import { createFilesRouter } from './files/index.ts';
@@ -22,7 +23,8 @@ export function createApiRouter(options: { files: FileStore }) {
     .route('/', createJobsRouter())
     .route('/', createRunsRouter())
     .route('/', createFunctionsRouter())
-    .route('/', createCronRouter());
+    .route('/', createCronRouter())
+    .route('/', createAlertsRouter());
 }
 
 /** The API's type for `hc<ApiRoutes>(baseUrl + API_V1_STR)`. */

@@ -2,7 +2,7 @@
 // commit together or not at all. Callers pass before/after views that hold no secrets (no password
 // hashes, no tokens).
 import type { Context } from 'hono';
-import type { Drizzle } from '../db/index.ts';
+import type { Drizzle, SqlExecutor } from '../db/index.ts';
 import { auditLog } from '../db/schema/index.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppBindings } from '../http/types.ts';
@@ -38,4 +38,22 @@ export function auditContext(c: Context<AppBindings>, actor?: string) {
     traceId: c.var.requestId,
     clientIp: clientIp(c),
   };
+}
+
+/** The same row through a raw SQL transaction (services that work on SqlExecutor rather than drizzle). */
+export async function recordAuditSql(tx: SqlExecutor, entry: AuditEntry): Promise<void> {
+  await tx.query(
+    `insert into audit_log (actor, action, target_type, target_id, before, after, trace_id, client_ip)
+     values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
+    [
+      entry.actor.slice(0, 120),
+      entry.action,
+      entry.targetType,
+      entry.targetId ?? null,
+      entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before),
+      entry.after === undefined || entry.after === null ? null : JSON.stringify(entry.after),
+      entry.traceId ?? null,
+      entry.clientIp?.slice(0, 64) ?? null,
+    ],
+  );
 }

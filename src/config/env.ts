@@ -111,6 +111,20 @@ export const envSchema = z.object({
   RUN_RETENTION_DAYS: int(30, 1, 3650),
   JOBS_HTTP_ALLOW_PRIVATE: bool(false),
 
+  ENCRYPTION_KEY: optionalString,
+  ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1-32 letters, digits, dot, dash or underscore')
+    .default('k1'),
+  ENCRYPTION_KEYS: optionalString,
+
+  ALERTS_ENABLED: bool(true),
+  ALERTS_ALLOW_PRIVATE: bool(false),
+  ALERTS_OVERDUE_GRACE_SECONDS: int(300, 0, 7 * 86_400),
+  ALERTS_MAX_ATTEMPTS: int(8, 1, 50),
+  ALERTS_RETRY_BASE_SECONDS: int(30, 1, 3600),
+  ALERTS_TIMEOUT_MS: int(10_000, 100, 120_000),
+
   CORS_ORIGINS: stringList([]),
   SECURE_COOKIES: bool(false).optional(),
   HTTPS_ONLY: bool(false),

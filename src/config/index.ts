@@ -1,5 +1,6 @@
 // Env is parsed once, in the entry, through parseConfig. Nothing else reads process.env.
 import { resolve } from 'node:path';
+import { type EncryptionKeys, parseEncryptionKeys } from './encryption-keys.ts';
 import { ENV_KEYS, envSchema, type RawEnv } from './env.ts';
 import { findProductionProblem } from './guards.ts';
 import { normalisePostgresUrl } from './urls.ts';
@@ -7,6 +8,7 @@ import { normalisePostgresUrl } from './urls.ts';
 export { ENV_KEYS } from './env.ts';
 
 export type AppEnv = RawEnv['APP_ENV'];
+export type { EncryptionKeys } from './encryption-keys.ts';
 
 export interface Config {
   appEnv: AppEnv;
@@ -58,6 +60,17 @@ export interface Config {
     httpAllowPrivate: boolean;
   };
   http: { corsOrigins: string[]; secureCookies: boolean; httpsOnly: boolean };
+  /** AES-256-GCM keys for secret job arguments and alert channel secrets (ENCRYPTION_KEY, ENCRYPTION_KEYS). */
+  encryption: EncryptionKeys;
+  alerts: {
+    enabled: boolean;
+    /** Lets alert channels post to loopback and private addresses (tests, trusted networks). */
+    allowPrivate: boolean;
+    overdueGraceSeconds: number;
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    timeoutMs: number;
+  };
   log: { level: RawEnv['LOG_LEVEL']; pretty: boolean };
 }
 
@@ -155,6 +168,15 @@ export function parseConfig(
       corsOrigins: env.CORS_ORIGINS,
       secureCookies: env.SECURE_COOKIES ?? env.HTTPS_ONLY,
       httpsOnly: env.HTTPS_ONLY,
+    },
+    encryption: parseEncryptionKeys(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_ID, env.ENCRYPTION_KEYS),
+    alerts: {
+      enabled: env.ALERTS_ENABLED,
+      allowPrivate: env.ALERTS_ALLOW_PRIVATE,
+      overdueGraceSeconds: env.ALERTS_OVERDUE_GRACE_SECONDS,
+      maxAttempts: env.ALERTS_MAX_ATTEMPTS,
+      retryBaseSeconds: env.ALERTS_RETRY_BASE_SECONDS,
+      timeoutMs: env.ALERTS_TIMEOUT_MS,
     },
     log: {
       level: env.LOG_LEVEL,

@@ -11,6 +11,7 @@ import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { buildScheduler } from '../scheduler/index.ts';
+import { storedSecretsProblem } from '../secrets/stored-secrets.ts';
 
 /** A reason to refuse to start: printed as one line, then the process exits non-zero. */
 export class StartupRefused extends Error {}
@@ -57,6 +58,14 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
       logger.warn({ err: error }, 'migration failed; starting anyway (STARTUP_WITHOUT_POSTGRES=true)');
     }
   }
+  // Stored secrets nobody can open would fail every run that needs them: production refuses at start instead.
+  if (config.isProduction) {
+    const problem = await storedSecretsProblem(db.app, config.encryption);
+    if (problem) {
+      await db.close();
+      throw new StartupRefused(problem);
+    }
+  }
   // The admin from ADMIN_USERNAME/ADMIN_PASSWORD exists with that password (created or brought in sync).
   try {
     const outcome = await ensureBootstrapAdmin(db.app.drizzle, config.auth);
@@ -84,7 +93,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   }
   const replicaId = `${hostname()}-${process.pid}`;
   const files = createLocalFileStore(config.files.baseDir);
-  const { scheduler, jobs } = buildScheduler({ config, db, kv, files, logger, replicaId });
+  const { scheduler, jobs, alerts } = buildScheduler({ config, db, kv, files, logger, replicaId });
   return {
     config,
     db,
@@ -95,5 +104,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     files,
     scheduler,
     jobs,
+    alerts,
   };
 }

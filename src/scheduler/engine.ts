@@ -11,8 +11,11 @@ import type { JobRegistry } from '../jobs/registry.ts';
 import type { JobFunction } from '../jobs/types.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import { openSecrets } from '../secrets/schema-secrets.ts';
+import { createSecretBox, type SecretBox } from '../secrets/secret-box.ts';
 import { boundError, boundOutput, type RunError } from './bounded.ts';
 import { firesBetween, nextFire, parseCron } from './cron.ts';
+import type { RunOutcomeHooks } from './outcome-hooks.ts';
 import {
   type MisfirePolicy,
   type OverlapPolicy,
@@ -43,6 +46,10 @@ export interface SchedulerOptions {
   maxConcurrentRuns?: number;
   /** Ticks younger than this are left to the live timers before the sweep treats them as missed. */
   catchupMarginMs?: number;
+  /** Opens secret arguments for the run (and only there); built from config.encryption when absent. */
+  secrets?: SecretBox;
+  /** Told about failures (in their transaction), successes and every poll sweep: the alerts service. */
+  outcomes?: RunOutcomeHooks;
 }
 
 export interface JobRowForEngine {
@@ -168,6 +175,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const maxConcurrent = options.maxConcurrentRuns ?? options.config.scheduler.maxConcurrentRuns;
   const catchupMarginMs = options.catchupMarginMs ?? 2_000;
   const leaseInterval = `${leaseMs} milliseconds`;
+  const secrets = options.secrets ?? createSecretBox(options.config.encryption);
 
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -525,7 +533,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         throw Object.assign(new Error(`job function ${job.func} is not registered`), {
           code: 'unregistered',
         });
-      const args = fn.argsSchema.safeParse(job.kwargs ?? {});
+      let kwargs: unknown;
+      try {
+        kwargs = openSecrets(fn.argsSchema, job.kwargs ?? {}, secrets);
+      } catch (cause) {
+        // The message names the missing key id or says decryption failed; it never holds a value.
+        throw Object.assign(new Error(`secret arguments cannot be opened: ${(cause as Error).message}`), {
+          code: 'invalid_args',
+        });
+      }
+      const args = fn.argsSchema.safeParse(kwargs);
       if (!args.success) {
         throw Object.assign(new Error(`arguments no longer match ${job.func}: ${args.error.message}`), {
           code: 'invalid_args',
@@ -614,7 +631,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
            where id = $1 and status = 'running' and replica_id = $2
            returning job_id
          )
-         update scheduled_jobs j set status = case
+         update scheduled_jobs j set last_success_at = now(), status = case
              when j.status = 'unregistered' then j.status
              when exists (select 1 from job_runs o where o.job_id = j.id and o.status = 'running' and o.id <> $1)
                then 'running'
@@ -623,6 +640,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
          returning j.id`,
         [runId, replicaId, durationMs, JSON.stringify(output ?? null)],
       );
+      if (row && options.outcomes) {
+        await options.outcomes
+          .runSucceeded(jobId, runId)
+          .catch((error) => log.warn({ err: error, job_id: jobId }, 'run outcome hook failed'));
+      }
       return row ? 'succeeded' : undefined;
     }
     return db.transaction(async (tx) => {
@@ -641,6 +663,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         [runId, final, durationMs, JSON.stringify(output ?? null), error ? JSON.stringify(error) : null],
       );
       await refreshJobStatus(tx, jobId, final);
+      await options.outcomes?.runFailed(tx, {
+        jobId,
+        jobName: job.name,
+        runId,
+        final,
+        timedOut: status === 'timed_out',
+        attempt: row.attempt,
+        message: error?.message ?? status,
+      });
       return final;
     });
   }
@@ -716,6 +747,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           [candidate.id, final, JSON.stringify(error)],
         );
         await refreshJobStatus(tx, candidate.job_id, final);
+        await options.outcomes?.runFailed(tx, {
+          jobId: candidate.job_id,
+          jobName: job.name,
+          runId: candidate.id,
+          final,
+          timedOut: false,
+          attempt: row.attempt,
+          message: error.message,
+        });
         return true;
       });
       if (done) {
@@ -906,6 +946,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await sweepExpiredLeases();
       await catchUp();
       await dispatchQueued();
+      await options.outcomes?.sweep(new Date());
     } catch (error) {
       log.warn({ err: error }, 'scheduler poll failed; retrying next interval');
     } finally {

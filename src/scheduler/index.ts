@@ -1,4 +1,4 @@
-// Builds the scheduler and the jobs service from the origin's parts (not started: the entry starts it
+// Builds the scheduler, the jobs service and the alerts service (the engine's run-outcome hooks) from the origin's parts (not started: the entry starts it
 // after migrations and stops it first on shutdown).
 import type { Config } from '../config/index.ts';
 import type { Databases } from '../db/index.ts';
@@ -6,6 +6,8 @@ import type { FileStore } from '../files/file-store.ts';
 import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import { createSecretBox } from '../secrets/secret-box.ts';
+import { type AlertsService, createAlertsService } from '../services/alerts/alerts.service.ts';
 import { createJobsService, type JobsService } from '../services/jobs/jobs.service.ts';
 import { createScheduler, type Scheduler } from './engine.ts';
 
@@ -25,8 +27,16 @@ export interface SchedulerParts {
 export function buildScheduler(parts: SchedulerParts): {
   scheduler: Scheduler | undefined;
   jobs: JobsService;
+  alerts: AlertsService;
 } {
   const registry = parts.registry ?? createJobRegistry();
+  const secrets = createSecretBox(parts.config.encryption);
+  const alerts = createAlertsService({
+    db: parts.db.app,
+    config: parts.config,
+    logger: parts.logger,
+    secrets,
+  });
   const scheduler = parts.config.scheduler.enabled
     ? createScheduler({
         db: parts.db.app,
@@ -37,8 +47,10 @@ export function buildScheduler(parts: SchedulerParts): {
         logger: parts.logger,
         registry,
         replicaId: parts.replicaId,
+        secrets,
+        outcomes: alerts.hooks,
       })
     : undefined;
-  const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke });
-  return { scheduler, jobs };
+  const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke, secrets });
+  return { scheduler, jobs, alerts };
 }

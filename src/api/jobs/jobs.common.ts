@@ -6,6 +6,7 @@ import type { AppDependencies } from '../../deps.ts';
 import { AppError, ErrorEnvelopeSchema } from '../../http/errors.ts';
 import type { AppBindings } from '../../http/types.ts';
 import { createJobRegistry } from '../../jobs/registry.ts';
+import { createSecretBox } from '../../secrets/secret-box.ts';
 import { type Actor, createJobsService, type JobsService } from '../../services/jobs/jobs.service.ts';
 
 const fallbackServices = new WeakMap<AppDependencies, JobsService>();
@@ -20,6 +21,7 @@ export function jobsService(c: Context<AppBindings>): JobsService {
       db: deps.db.app,
       registry: createJobRegistry(),
       poke: deps.scheduler?.poke,
+      secrets: createSecretBox(deps.config.encryption),
     });
     fallbackServices.set(deps, service);
   }

@@ -40,6 +40,8 @@ export const scheduledJobs = pgTable(
     misfireGraceSeconds: integer('misfire_grace_seconds').notNull().default(60),
     misfireMaxCatchup: integer('misfire_max_catchup').notNull().default(10),
     lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    /** When a run last succeeded: the overdue check measures from here (or from updated_at). */
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
     nextRunAt: timestamp('next_run_at', { withTimezone: true }),
     status: varchar('status', { length: 32 }).notNull().default('idle'),
     version: integer('version').notNull().default(1),

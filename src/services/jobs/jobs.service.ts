@@ -7,6 +7,8 @@ import type { ValidationIssue } from '../../http/validation.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import { describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
 import { SCHEDULER_CHANNEL } from '../../scheduler/engine.ts';
+import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
+import { createSecretBox, maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   type Job,
   type JobCreate,
@@ -32,6 +34,8 @@ export interface JobsServiceDeps {
   /** Wakes this process's dispatcher at once (the NOTIFY reaches the other replicas). */
   poke?: () => void;
   now?: () => Date;
+  /** Seals secret arguments (ENCRYPTION_KEY). Without it, saving a secret value is refused. */
+  secrets?: SecretBox;
 }
 
 type Row = Record<string, unknown>;
@@ -48,7 +52,8 @@ export function toJob(row: Row): Job {
     cron_description: describeCron(row.cron as string) ?? null,
     timezone: row.timezone as string,
     args: row.args as unknown[],
-    kwargs: row.kwargs as Record<string, unknown>,
+    // Secret arguments are write-only: sealed values read as {"set": true}.
+    kwargs: maskSealed(row.kwargs) as Record<string, unknown>,
     enabled: row.enabled as boolean,
     timeout_seconds: row.timeout_seconds as number,
     max_retries: row.max_retries as number,
@@ -149,6 +154,7 @@ export type JobsService = ReturnType<typeof createJobsService>;
 export function createJobsService(deps: JobsServiceDeps) {
   const { db, registry } = deps;
   const now = deps.now ?? (() => new Date());
+  const secrets = deps.secrets ?? createSecretBox({ currentKeyId: undefined, keys: new Map() });
 
   function parseInput<T>(
     schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: unknown } },
@@ -171,21 +177,24 @@ export function createJobsService(deps: JobsServiceDeps) {
     return parsed.data as T;
   }
 
-  /** Checks func, args and cron/timezone together and answers every problem at once. */
-  function validateDefinition(job: {
-    func: string;
-    args: unknown;
-    kwargs: unknown;
-    cron: string;
-    timezone: string;
-  }) {
+  /**
+   * Checks func, args and cron/timezone together and answers every problem at once. Secret arguments are merged
+   * with the stored ones (absent keeps, {"set": false} clears), validated in the clear, and returned sealed.
+   */
+  function validateDefinition(
+    job: { func: string; args: unknown; kwargs: unknown; cron: string; timezone: string },
+    storedKwargs?: unknown,
+  ) {
     const issues: ValidationIssue[] = [];
     let kwargs: unknown = job.kwargs;
-    if (!registry.has(job.func)) {
+    const fn = registry.get(job.func);
+    if (!fn) {
       issues.push(issue('func', `no job function "${job.func}" is registered (GET /functions lists them)`));
     } else {
-      const checked = registry.validateArgs(job.func, job.args, job.kwargs);
-      if (checked.ok) kwargs = checked.kwargs;
+      const schema = fn.argsSchema;
+      const plain = openSecrets(schema, mergeSecretInput(schema, job.kwargs ?? {}, storedKwargs), secrets);
+      const checked = registry.validateArgs(job.func, job.args, plain);
+      if (checked.ok) kwargs = sealSecrets(schema, checked.kwargs, secrets);
       else issues.push(...checked.issues);
     }
     const cron = parseCron(job.cron, job.timezone);
@@ -334,13 +343,16 @@ export function createJobsService(deps: JobsServiceDeps) {
         if (row.archived_at) throw new AppError(409, 'job_archived', 'Unarchive the job before editing it');
         checkVersion(row, expectedVersion ?? bodyVersion);
         const merged = { ...(row as Record<string, unknown>), ...changes } as Row;
-        const { kwargs } = validateDefinition({
-          func: merged.func as string,
-          args: merged.args,
-          kwargs: merged.kwargs,
-          cron: (merged.cron as string).trim(),
-          timezone: merged.timezone as string,
-        });
+        const { kwargs } = validateDefinition(
+          {
+            func: merged.func as string,
+            args: merged.args,
+            kwargs: merged.kwargs,
+            cron: (merged.cron as string).trim(),
+            timezone: merged.timezone as string,
+          },
+          merged.func === row.func ? row.kwargs : undefined,
+        );
         const scheduleChanged =
           merged.cron !== row.cron || merged.timezone !== row.timezone || merged.enabled !== row.enabled;
         const next = scheduleChanged

@@ -1,0 +1,65 @@
+// `npm run secrets:rotate` as operators run it (the entry in a child process, env only): it re-encrypts under the
+// current key, reports counts, is idempotent, and refuses to run without ENCRYPTION_KEY.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../../../src/config/index.ts';
+import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
+import { migrateAppDatabase } from '../../../src/db/migrate.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
+import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
+import { insertJob } from '../../support/scheduler-harness.ts';
+
+// A child process on a loaded machine: a safety net against a hang, not a performance assertion.
+vi.setConfig({ testTimeout: 60_000 });
+
+const run = promisify(execFile);
+const KEY1 = randomBytes(32).toString('base64');
+const KEY2 = randomBytes(32).toString('base64');
+
+describe.skipIf(!realPostgresUrl())('npm run secrets:rotate', () => {
+  let url: string;
+  let db: SqlClient;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('rotate');
+    db = createPostgresClient({ url, label: 'rotate-test', max: 2 });
+    await migrateAppDatabase(db);
+    const old = createSecretBox(parseConfig({ ENCRYPTION_KEY: KEY1 }).config.encryption);
+    for (let i = 0; i < 2; i++) {
+      await insertJob(db, { kwargs: { secret_headers: { Authorization: old.seal(`Bearer ${i}`) } } });
+    }
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  const rotate = (env: Record<string, string>) =>
+    run(process.execPath, ['--import', 'tsx', 'src/entry/rotate-secrets.ts'], {
+      env: { PATH: process.env.PATH, APP_ENV: 'test', LOG_LEVEL: 'silent', DB_APP_URL: url, ...env },
+    });
+
+  it('re-encrypts every secret under the current key, then finds nothing left', async () => {
+    const env = { ENCRYPTION_KEY: KEY2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_KEYS: `k1:${KEY1}` };
+    const first = await rotate(env);
+    expect(first.stdout.trim()).toBe(
+      'secrets re-encrypted under key "k2": 2 (rows updated: 2, already current: 0)',
+    );
+    const second = await rotate(env);
+    expect(second.stdout.trim()).toBe(
+      'secrets re-encrypted under key "k2": 0 (rows updated: 0, already current: 2)',
+    );
+    const rows = await db.query<{ raw: string }>('select kwargs::text as raw from scheduled_jobs');
+    expect(rows.every((row) => row.raw.includes('"kid": "k2"') || row.raw.includes('"kid":"k2"'))).toBe(true);
+    expect(`${first.stdout}${first.stderr}`).not.toContain(KEY1);
+  });
+
+  it('refuses without ENCRYPTION_KEY, in one line', async () => {
+    const failed = await rotate({}).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).not.toBe(0);
+    expect((failed as { stderr: string }).stderr.trim()).toBe(
+      'config error: ENCRYPTION_KEY: is required to re-encrypt stored secrets',
+    );
+  });
+});
