@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
-import { createVolumeFileStore } from '../../../src/jobs/file-store.ts';
+import { createLocalFileStore } from '../../../src/files/file-store.ts';
 import { createJobRegistry } from '../../../src/jobs/registry.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
@@ -43,7 +43,7 @@ function buildScheduler(env: Record<string, string>) {
     db: api.deps.db.app,
     legacyDb: undefined,
     kv: createMemoryStore(),
-    files: createVolumeFileStore(api.filesDir),
+    files: createLocalFileStore(api.filesDir),
     config,
     logger: createLogger({ level: 'debug', destination: schedulerLog.stream }),
     registry: createJobRegistry(),
