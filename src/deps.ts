@@ -4,6 +4,7 @@ import type { Databases } from './db/index.ts';
 import type { FileStore } from './files/file-store.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { Scheduler } from './scheduler/engine.ts';
 import type { JobsService } from './services/jobs/jobs.service.ts';
 
@@ -21,4 +22,6 @@ export interface AppDependencies {
   scheduler?: Scheduler;
   /** Jobs and runs (API and admin UI). Built from db.app and the built-in registry when absent. */
   jobs?: JobsService;
+  /** The Prometheus registry (one per origin); createApp makes its own when absent (tests). */
+  metrics?: Metrics;
 }

@@ -9,6 +9,7 @@ import type { AppDependencies } from '../deps.ts';
 import { createLocalFileStore } from '../files/file-store.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { buildScheduler } from '../scheduler/index.ts';
 
@@ -83,7 +84,15 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     throw error;
   }
   const replicaId = `${hostname()}-${process.pid}`;
-  const { scheduler, jobs } = buildScheduler({ config, db, kv, logger, replicaId });
+  const metrics = createMetrics({ processMetrics: true });
+  const { scheduler, jobs } = buildScheduler({
+    config,
+    db,
+    kv,
+    logger,
+    replicaId,
+    observer: metrics.scheduler,
+  });
   return {
     config,
     db,
@@ -94,5 +103,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     files: createLocalFileStore(config.files.baseDir),
     scheduler,
     jobs,
+    metrics,
   };
 }

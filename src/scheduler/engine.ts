@@ -43,6 +43,15 @@ export interface SchedulerOptions {
   maxConcurrentRuns?: number;
   /** Ticks younger than this are left to the live timers before the sweep treats them as missed. */
   catchupMarginMs?: number;
+  /** Told about runs as this replica records them (metrics); never reads the database. */
+  observer?: SchedulerObserver;
+}
+
+export interface SchedulerObserver {
+  /** A scheduled or catch-up run started here; lag is its start minus its scheduled_for. */
+  runStarted?(event: { func: string; trigger: string; lagSeconds: number }): void;
+  /** Rows this replica wrote with a final status (succeeded, failed, timed_out, dead, skipped, missed). */
+  runRecorded?(event: { func: string; status: string; durationSeconds?: number; count?: number }): void;
 }
 
 export interface JobRowForEngine {
@@ -171,6 +180,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const events = new EventEmitter();
   events.setMaxListeners(0);
+  // An observer that throws must never break a claim or a run.
+  const observe = (report: (observer: SchedulerObserver) => void) => {
+    if (!options.observer) return;
+    try {
+      report(options.observer);
+    } catch (error) {
+      log.warn({ err: error }, 'scheduler observer failed');
+    }
+  };
   const armed = new Map<string, ArmedJob>();
   const running = new Map<string, LocalRun>();
   const cronCache = new Map<string, Cron>();
@@ -477,12 +495,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return { outcome: status, job };
     });
     if (result.outcome === 'running' && 'job' in result && result.job) startLocalRun(result.job, inserted);
+    if (result.outcome === 'skipped' && 'job' in result && result.job) {
+      const func = result.job.func;
+      observe((o) => o.runRecorded?.({ func, status: 'skipped' }));
+    }
     return result.outcome;
   }
 
   // ---- running ------------------------------------------------------------------------------------
 
   function startLocalRun(job: JobRowForEngine, run: RunRowForEngine) {
+    if (run.trigger === 'schedule' || run.trigger === 'catchup') {
+      const lagSeconds = (Date.now() - asDate(run.scheduled_for)!.getTime()) / 1000;
+      observe((o) => o.runStarted?.({ func: job.func, trigger: run.trigger, lagSeconds }));
+    }
     const controller = new AbortController();
     const done = executeRun(job, run, controller)
       .catch((error) => log.error({ err: error, run_id: run.id }, 'run bookkeeping failed'))
@@ -586,6 +612,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       error?.code === 'invalid_args',
     );
     if (final) {
+      observe((o) => o.runRecorded?.({ func: job.func, status: final, durationSeconds: durationMs / 1000 }));
       runLog[final === 'succeeded' ? 'info' : 'warn'](
         { status: final, duration_ms: durationMs },
         'run finished',
@@ -716,10 +743,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           [candidate.id, final, JSON.stringify(error)],
         );
         await refreshJobStatus(tx, candidate.job_id, final);
-        return true;
+        return { func: job.func, status: final };
       });
       if (done) {
         marked++;
+        observe((o) => o.runRecorded?.(done));
         log.warn(
           { run_id: candidate.id, job_id: candidate.job_id },
           'expired lease: run marked and retried by policy',
@@ -844,6 +872,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       );
       const toRun = new Set(plan.run);
       let written = 0;
+      let missed = 0;
       for (const tick of unclaimed) {
         const late = Math.round((now.getTime() - tick.getTime()) / 1000);
         const runIt = toRun.has(tick);
@@ -864,12 +893,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           ],
         );
         written += rows.length;
+        if (!runIt) missed += rows.length;
       }
       const resumeAfter = more ? fires.at(-1)! : horizon;
       await tx.query('update scheduled_jobs set next_run_at = $2 where id = $1', [
         jobId,
         nextFire(cron, resumeAfter)?.toISOString() ?? null,
       ]);
+      if (missed) observe((o) => o.runRecorded?.({ func: job.func, status: 'missed', count: missed }));
       if (written) {
         log.info(
           { job_id: jobId, missed: plan.missed.length, catchup: plan.run.length, policy: job.misfire_policy },

@@ -7,9 +7,14 @@ import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createJobsService, type JobsService } from '../services/jobs/jobs.service.ts';
-import { createScheduler, type Scheduler } from './engine.ts';
+import { createScheduler, type Scheduler, type SchedulerObserver } from './engine.ts';
 
-export { createScheduler, SCHEDULER_CHANNEL, type Scheduler } from './engine.ts';
+export {
+  createScheduler,
+  SCHEDULER_CHANNEL,
+  type Scheduler,
+  type SchedulerObserver,
+} from './engine.ts';
 
 export interface SchedulerParts {
   config: Config;
@@ -18,6 +23,8 @@ export interface SchedulerParts {
   logger: Logger;
   replicaId: string;
   registry?: JobRegistry;
+  /** Run outcomes for metrics. */
+  observer?: SchedulerObserver;
 }
 
 export function buildScheduler(parts: SchedulerParts): {
@@ -35,6 +42,7 @@ export function buildScheduler(parts: SchedulerParts): {
         logger: parts.logger,
         registry,
         replicaId: parts.replicaId,
+        observer: parts.observer,
       })
     : undefined;
   const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke });
