@@ -7,7 +7,7 @@ import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-interface AuditRow {
+type AuditRow = {
   actor: string;
   action: string;
   target_type: string;
@@ -16,7 +16,7 @@ interface AuditRow {
   after: unknown;
   trace_id: string | null;
   client_ip: string | null;
-}
+};
 
 interface Scenario {
   /** The audit action the mutation must record. */
