@@ -948,13 +948,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (started) return;
     started = true;
     stopping = false;
-    unlisten = await db.listen(SCHEDULER_CHANNEL, (payload) => {
-      if (stopping) return;
-      if (payload.startsWith('job:')) {
-        reloadJob(payload.slice(4)).catch((error) => log.warn({ err: error }, 'reload failed'));
-      } else if (payload === 'run') kickDispatch();
-      else reloadAll().catch((error) => log.warn({ err: error }, 'reload failed'));
-    });
+    unlisten = await db.listen(
+      SCHEDULER_CHANNEL,
+      (payload) => {
+        if (stopping) return;
+        if (payload.startsWith('job:')) {
+          reloadJob(payload.slice(4)).catch((error) => log.warn({ err: error }, 'reload failed'));
+        } else if (payload === 'run') kickDispatch();
+        else reloadAll().catch((error) => log.warn({ err: error }, 'reload failed'));
+      },
+      () => {
+        // The database was away: notifications sent meanwhile are lost, so reload and catch up now.
+        if (!stopping) void poll();
+      },
+    );
     const startAt = new Date();
     fingerprint = await readFingerprint();
     // Ticks older than the margin belong to the catch-up (misfire policy); younger ones to the timers,
