@@ -1,5 +1,8 @@
 // The origin process with METRICS_PORT: /metrics (with process metrics) on the internal listener only, the
 // main port without it; SIGTERM closes both.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScrape } from '../support/metrics.ts';
 import { spawnOrigin } from '../support/origin-process.ts';
@@ -9,13 +12,14 @@ import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts'
 describe.skipIf(!realPostgresUrl())('origin process with METRICS_PORT', () => {
   it('serves /metrics on the internal port only, with process metrics, and stops both on SIGTERM', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
+    const dataDir = mkdtempSync(join(tmpdir(), 'metrics-origin-'));
     const origin = spawnOrigin({
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'info',
       DB_APP_URL: await createTestDatabase('metrics'),
       SCHEDULER_ENABLED: 'true',
-      DATA_DIR: `/tmp/metrics-origin-${port}`,
+      DATA_DIR: dataDir,
     });
     try {
       await origin.waitForLine(/ready on http/);
@@ -35,6 +39,8 @@ describe.skipIf(!realPostgresUrl())('origin process with METRICS_PORT', () => {
       await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
     } finally {
       origin.kill();
+      await origin.exited;
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

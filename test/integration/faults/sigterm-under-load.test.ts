@@ -6,7 +6,10 @@
 // One kernel-level case is counted apart: a connection still waiting in the listen backlog when the
 // listener closes is reset by the kernel before the server ever read it (at most one per worker, at the
 // moment of close). The client sees ECONNRESET with no response byte; the request never reached the app.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnOrigin } from '../../support/origin-process.ts';
 import { freePort } from '../../support/ports.ts';
@@ -60,6 +63,7 @@ function get(port: number, path: string, token: string): Promise<Outcome> {
 describe.skipIf(!realPostgresUrl())('SIGTERM under load', () => {
   it('answers every request completely or refuses the connection cleanly; none is dropped', async () => {
     const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sigterm-origin-'));
     const origin = spawnOrigin({
       PORT: String(port),
       LOG_LEVEL: 'info',
@@ -69,7 +73,7 @@ describe.skipIf(!realPostgresUrl())('SIGTERM under load', () => {
       RATE_LIMIT_ENABLED: 'false',
       SCHEDULER_ENABLED: 'false',
       SHUTDOWN_TIMEOUT_MS: '10000',
-      DATA_DIR: `/tmp/sigterm-origin-${port}`,
+      DATA_DIR: dataDir,
     });
     try {
       await origin.waitForLine(/ready on http/);
@@ -125,6 +129,8 @@ describe.skipIf(!realPostgresUrl())('SIGTERM under load', () => {
       expect(origin.stdout()).toContain('"drained":true');
     } finally {
       origin.kill();
+      await origin.exited;
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
 });
