@@ -832,7 +832,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   // ---- missed ticks -------------------------------------------------------------------------------
 
   async function catchUpJob(jobId: string, now: Date, marginMs: number): Promise<number> {
-    return db.transaction(async (tx) => {
+    let missedRecorded: { func: string; count: number } | undefined;
+    const rowsWritten = await db.transaction(async (tx) => {
       const job = await lockJob(tx, jobId);
       if (!job?.enabled || job.archived_at || !registry.has(job.func)) return 0;
       const cron = cronFor(job.cron, job.timezone);
@@ -900,7 +901,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         jobId,
         nextFire(cron, resumeAfter)?.toISOString() ?? null,
       ]);
-      if (missed) observe((o) => o.runRecorded?.({ func: job.func, status: 'missed', count: missed }));
+      if (missed) missedRecorded = { func: job.func, count: missed };
       if (written) {
         log.info(
           { job_id: jobId, missed: plan.missed.length, catchup: plan.run.length, policy: job.misfire_policy },
@@ -909,6 +910,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       return written;
     });
+    // Reported once the rows are committed.
+    if (missedRecorded) {
+      const { func, count } = missedRecorded;
+      observe((o) => o.runRecorded?.({ func, status: 'missed', count }));
+    }
+    return rowsWritten;
   }
 
   async function catchUp(now = new Date(), marginMs = catchupMarginMs): Promise<number> {
