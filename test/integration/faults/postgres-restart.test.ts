@@ -89,7 +89,9 @@ describe.skipIf(!findPostgresBinaries())('PostgreSQL restarted under an every-se
     const recovered = (await ticksOf(jobId)).find(
       (t) => t.at >= backAt && t.status === 'succeeded' && t.trigger === 'schedule',
     )!;
-    expect(new Date(recovered.started_at!).getTime() - backAt).toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
+    const recoveryMs = new Date(recovered.started_at!).getTime() - backAt;
+    console.info(`postgres restart: first tick run ${recoveryMs} ms after the database answered again`);
+    expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
 
     // The LISTEN connection is back too (NOTIFY reaches this replica again, not only the poll).
     await eventually(listening, RECOVERY_LIMIT_MS);
