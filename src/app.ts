@@ -1,6 +1,7 @@
-// createApp(deps): the origin's Hono app. Shared middleware, /healthz, the /api mounts and the /admin UI.
-// Middleware order: request id → deps → logger → security headers → CORS → 405 → authentication (/api)
-// → body limit, cache headers and ETags (/api) → routes.
+// createApp(deps): the origin's Hono app. Shared middleware, /healthz, /metrics, the /api mounts and the /admin UI.
+// Middleware order: request id → deps → metrics → logger → security headers and CSP → CORS → 405 →
+// /healthz, /metrics → rate limit (/api) → authentication (/api) → body limit, cache headers and ETags
+// (/api) → routes.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
@@ -11,17 +12,22 @@ import { createApiRouter } from './api/index.ts';
 import { authentication } from './auth/authenticate.ts';
 import type { AppDependencies } from './deps.ts';
 import { createLocalFileStore } from './files/file-store.ts';
+import { apiRateLimit } from './http/api-rate-limit.ts';
 import { apiBodyLimit } from './http/body-limit.ts';
 import { apiCacheHeaders, apiETags } from './http/caching.ts';
+import { defaultContentSecurityPolicy } from './http/content-security-policy.ts';
 import { corsFromAllowlist } from './http/cors.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
+import { metricsHandler, requestMetrics } from './http/metrics.ts';
 import { requestLogger } from './http/request-logger.ts';
 import type { AppBindings } from './http/types.ts';
 import { validationHook } from './http/validation.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { maskSecretsInText } from './observability/redact.ts';
 
 export function createApp(deps: AppDependencies) {
   const { config, logger } = deps;
+  const metrics = deps.metrics ?? createMetrics();
   const app = new OpenAPIHono<AppBindings>({ strict: true, defaultHook: validationHook });
 
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
@@ -29,12 +35,15 @@ export function createApp(deps: AppDependencies) {
     c.set('deps', deps);
     await next();
   });
+  app.use(requestMetrics(metrics));
   app.use(requestLogger(logger));
   app.use(
     secureHeaders({
       strictTransportSecurity: config.http.httpsOnly ? 'max-age=31536000; includeSubDomains' : false,
     }),
   );
+  // Strict by default; a page with its own policy (API docs, admin UI) sets the header and keeps it.
+  app.use(defaultContentSecurityPolicy());
   // Before the 405 check and authentication, so preflights are answered for allowed origins.
   app.use('/api/*', corsFromAllowlist(config.http.corsOrigins));
   app.use(
@@ -57,8 +66,12 @@ export function createApp(deps: AppDependencies) {
     c.header('Cache-Control', 'no-store');
     return c.text('ok');
   });
+  // With METRICS_PORT, /metrics is served only by the internal listener (src/http/metrics.ts).
+  if (config.metrics.port === undefined) app.get('/metrics', metricsHandler(deps, metrics));
 
-  const publicApiPaths = new Set([`${config.apiPrefix}/health`, `${config.apiPrefix}/auth/token`]);
+  const healthPath = `${config.apiPrefix}/health`;
+  app.use('/api/*', apiRateLimit(config, { exempt: (path) => path === healthPath }));
+  const publicApiPaths = new Set([healthPath, `${config.apiPrefix}/auth/token`]);
   app.use(
     '/api/*',
     authentication({ isPublic: (path) => publicApiPaths.has(path) || isPublicDocsPath(path, config) }),

@@ -4,6 +4,7 @@ import type { Databases } from './db/index.ts';
 import type { FileStore } from './files/file-store.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { Scheduler } from './scheduler/engine.ts';
 import type { AlertsService } from './services/alerts/alerts.service.ts';
 import type { JobsService } from './services/jobs/jobs.service.ts';
@@ -24,4 +25,6 @@ export interface AppDependencies {
   jobs?: JobsService;
   /** Alert channels, deliveries and incidents (API and admin UI). Built from db.app and config when absent. */
   alerts?: AlertsService;
+  /** The Prometheus registry (one per origin); createApp makes its own when absent (tests). */
+  metrics?: Metrics;
 }

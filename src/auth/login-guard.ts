@@ -28,7 +28,7 @@ export function createLoginGuard(kv: KeyValueStore, auth: Config['auth'], now = 
           'rate_limited',
           'Too many login attempts from this address; retry later',
           { retry_after_seconds: perIp.retryAfterSeconds },
-          rateLimitHeaders(perIp),
+          rateLimitHeaders(perIp, now()),
         );
       }
       const lockedUntil = Number(await kv.get(lockKey(username)).catch(() => null));

@@ -129,6 +129,18 @@ export const envSchema = z.object({
   SECURE_COOKIES: bool(false).optional(),
   HTTPS_ONLY: bool(false),
 
+  METRICS_TOKEN: optionalString,
+  METRICS_PORT: z.preprocess((v) => {
+    const s = stripInlineComment(v);
+    if (s === undefined || s === '') return undefined;
+    return typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s;
+  }, z.number({ error: 'expected a port number' }).int().min(1).max(65535).optional()),
+  RATE_LIMIT_ENABLED: bool(true),
+  RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
+  RATE_LIMIT_DEFAULT: int(600, 1, 1_000_000),
+  RATE_LIMIT_AUTH: int(30, 1, 1_000_000),
+  RATE_LIMIT_UPLOADS: int(60, 1, 1_000_000),
+
   LOG_LEVEL: z
     .preprocess(
       (v) => {

@@ -31,6 +31,7 @@ const KNOWN_DEFAULT_JWT_SECRETS = new Set([
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 export const MIN_JWT_SECRET_LENGTH = 32;
+export const MIN_METRICS_TOKEN_LENGTH = 24;
 
 export function findProductionProblem(env: RawEnv, config: Config): ConfigProblem | undefined {
   // An explicit DB_MODE=embedded is named as such; a missing URL is named by the URL's variable.
@@ -102,6 +103,19 @@ export function findProductionProblem(env: RawEnv, config: Config): ConfigProble
     return {
       variable: 'JWT_SECRET_KEY',
       reason: `is a default or weak secret; set a random value of at least ${MIN_JWT_SECRET_LENGTH} characters`,
+    };
+  }
+  if (!config.metrics.token && config.metrics.port === undefined) {
+    return {
+      variable: 'METRICS_TOKEN',
+      reason:
+        'is required in production unless METRICS_PORT serves /metrics on an internal listener (docs/operations/security.md)',
+    };
+  }
+  if (config.metrics.token && config.metrics.token.length < MIN_METRICS_TOKEN_LENGTH) {
+    return {
+      variable: 'METRICS_TOKEN',
+      reason: `is too short; set a random value of at least ${MIN_METRICS_TOKEN_LENGTH} characters`,
     };
   }
   return undefined;

@@ -71,6 +71,19 @@ export interface Config {
     retryBaseSeconds: number;
     timeoutMs: number;
   };
+  metrics: {
+    /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+    token: string | undefined;
+    /** When set, /metrics is served on this internal port (same HOST) instead of the main port. */
+    port: number | undefined;
+  };
+  /** Origin rate limits for /api, per client IP and per token, in fixed windows. */
+  rateLimit: {
+    enabled: boolean;
+    windowSeconds: number;
+    /** Requests per window for each route group. */
+    limits: { default: number; auth: number; uploads: number };
+  };
   log: { level: RawEnv['LOG_LEVEL']; pretty: boolean };
 }
 
@@ -178,6 +191,12 @@ export function parseConfig(
       retryBaseSeconds: env.ALERTS_RETRY_BASE_SECONDS,
       timeoutMs: env.ALERTS_TIMEOUT_MS,
     },
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      limits: { default: env.RATE_LIMIT_DEFAULT, auth: env.RATE_LIMIT_AUTH, uploads: env.RATE_LIMIT_UPLOADS },
+    },
     log: {
       level: env.LOG_LEVEL,
       pretty: env.LOG_PRETTY ?? (!isProduction && options.interactive === true),
@@ -186,6 +205,9 @@ export function parseConfig(
 
   const corsProblem = findCorsProblem(config.http.corsOrigins, isProduction);
   if (corsProblem) throw new ConfigError('CORS_ORIGINS', corsProblem);
+  if (config.metrics.port !== undefined && config.metrics.port === config.port) {
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT');
+  }
 
   if (isProduction) {
     const problem = findProductionProblem(env, config);

@@ -25,8 +25,16 @@ export interface SqlClient extends SqlExecutor {
   readonly drizzle: Drizzle;
   /** Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Subscribes to NOTIFY on a channel; the returned function unsubscribes. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on a channel; the returned function unsubscribes. After the connection is lost
+   * (a database restart) the subscription is renewed by itself and `onResubscribed` is called, so the
+   * caller can catch up on what it missed meanwhile.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onResubscribed?: () => void,
+  ): Promise<() => Promise<void>>;
   /** Pool figures for metrics; PGlite has a single connection. */
   poolStats(): { max: number; busy: number };
   close(): Promise<void>;
@@ -41,6 +49,13 @@ export interface PostgresClientOptions {
   applicationName?: string;
 }
 
+/**
+ * Seconds before a closed connection reconnects, by failures so far. postgres.js grows this to 20 s by
+ * default, and the failure count is shared by the pool, so after an outage of a few seconds the pool could
+ * wait 20 s before trying the recovered server: capped at 1 s, the scheduler is back within a second or two.
+ */
+export const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+
 export function createPostgresClient(options: PostgresClientOptions): SqlClient {
   let busy = 0;
   const sql = postgres(options.url, {
@@ -49,6 +64,7 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
     connect_timeout: 10,
     prepare: true,
     onnotice: () => {},
+    backoff: reconnectBackoffSeconds,
     connection: { application_name: options.applicationName ?? 'app-server' },
   });
   const track = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -82,14 +98,75 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
             }),
           ) as Promise<Awaited<ReturnType<typeof fn>>>,
       ),
-    async listen(channel, onPayload) {
-      const subscription = await sql.listen(channel, onPayload);
-      return () => subscription.unlisten();
-    },
+    listen: (channel, onPayload, onResubscribed) =>
+      listenWithResubscribe(options, channel, onPayload, onResubscribed),
     poolStats: () => ({ max: options.max, busy }),
     close: () => sql.end({ timeout: 5 }),
   };
 }
+
+/**
+ * LISTEN on a dedicated connection that survives a database restart. postgres.js's own sql.listen()
+ * re-listens once when its connection closes and silently gives up if the server is still down at that
+ * moment, so the subscription would be lost for good; here every close starts a retry loop that ends only
+ * when LISTEN succeeds again (or the subscription is closed).
+ */
+async function listenWithResubscribe(
+  options: PostgresClientOptions,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onResubscribed: (() => void) | undefined,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let retrying = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const statement = `listen "${channel.replace(/"/g, '""')}"`;
+  const connectionOptions = {
+    max: 1,
+    idle_timeout: null,
+    max_lifetime: null,
+    connect_timeout: 10,
+    fetch_types: false,
+    prepare: false,
+    onnotice: () => {},
+    backoff: reconnectBackoffSeconds,
+    connection: { application_name: `${options.applicationName ?? 'app-server'}:listen` },
+    onnotify: (notified: string, payload: string) => {
+      if (notified === channel) onPayload(payload);
+    },
+    onclose: () => {
+      if (stopped || retrying) return;
+      retrying = true;
+      const attempt = async () => {
+        if (stopped) return;
+        try {
+          await listener.unsafe(statement);
+          retrying = false;
+          options.logger?.info({ channel }, 'LISTEN renewed after the connection was lost');
+          onResubscribed?.();
+        } catch {
+          retryTimer = setTimeout(() => void attempt(), LISTEN_RETRY_MS);
+        }
+      };
+      retryTimer = setTimeout(() => void attempt(), LISTEN_RETRY_MS);
+    },
+  };
+  const listener = postgres(options.url, connectionOptions as unknown as postgres.Options<Record<string, postgres.PostgresType>>);
+  try {
+    await listener.unsafe(statement);
+  } catch (error) {
+    stopped = true;
+    await listener.end({ timeout: 1 });
+    throw error;
+  }
+  return async () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    await listener.end({ timeout: 1 });
+  };
+}
+
+const LISTEN_RETRY_MS = 250;
 
 export interface PgliteClientOptions {
   /** A folder to persist into; undefined keeps the database in memory (tests). */

@@ -7,26 +7,22 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis/cloudflare';
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../http/envelope.ts';
+import {
+  governingOutcome,
+  type LimitKind,
+  type LimitOutcome,
+  rateLimitHeaders,
+  retryAfterSeconds,
+} from '../http/rate-limit-headers.ts';
 import { type EdgeConfig, type RateLimitRule, type RouteGroup, routeGroupFor } from './config.ts';
 import { edgeLog } from './log.ts';
 import type { EdgeEnv } from './types.ts';
 import { waitUntilOf } from './wait-until.ts';
 
-type LimitKind = 'ip' | 'token';
-
 interface LimitCheck {
   kind: LimitKind;
   rule: RateLimitRule;
   identifier: string;
-}
-
-interface LimitOutcome {
-  kind: LimitKind;
-  success: boolean;
-  limit: number;
-  remaining: number;
-  /** Unix time in milliseconds when the window has room again. */
-  resetMs: number;
 }
 
 // One limiter per group and kind, per isolate: creating one opens nothing (REST), and keeping it lets
@@ -80,21 +76,6 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-/** The outcome the client is told about: a failed check, else the one with the least room left. */
-function governing(outcomes: LimitOutcome[]): LimitOutcome {
-  const failed = outcomes.find((outcome) => !outcome.success);
-  if (failed) return failed;
-  return outcomes.reduce((least, outcome) => (outcome.remaining < least.remaining ? outcome : least));
-}
-
-export function rateLimitHeaders(outcome: LimitOutcome): Record<string, string> {
-  return {
-    'X-RateLimit-Limit': String(outcome.limit),
-    'X-RateLimit-Remaining': String(Math.max(0, outcome.remaining)),
-    'X-RateLimit-Reset': String(Math.ceil(outcome.resetMs / 1000)),
-  };
 }
 
 export function edgeRateLimit(): MiddlewareHandler<EdgeEnv> {
@@ -170,16 +151,15 @@ export function edgeRateLimit(): MiddlewareHandler<EdgeEnv> {
       }));
     }
 
-    const outcome = governing(outcomes);
+    const outcome = governingOutcome(outcomes);
     const headers = rateLimitHeaders(outcome);
     if (!outcome.success) {
-      const retryAfter = Math.max(1, Math.ceil((outcome.resetMs - Date.now()) / 1000));
       throw new AppError(
         429,
         'rate_limited',
-        `Too many requests; retry in ${retryAfter} s`,
+        `Too many requests; retry in ${retryAfterSeconds(outcome)} s`,
         { limited_by: outcome.kind, group: group.name },
-        { ...headers, 'Retry-After': String(retryAfter) },
+        headers,
       );
     }
     await next();

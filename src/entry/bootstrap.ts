@@ -9,6 +9,7 @@ import type { AppDependencies } from '../deps.ts';
 import { createLocalFileStore } from '../files/file-store.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { buildScheduler } from '../scheduler/index.ts';
 import { storedSecretsProblem } from '../secrets/stored-secrets.ts';
@@ -93,7 +94,16 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   }
   const replicaId = `${hostname()}-${process.pid}`;
   const files = createLocalFileStore(config.files.baseDir);
-  const { scheduler, jobs, alerts } = buildScheduler({ config, db, kv, files, logger, replicaId });
+  const metrics = createMetrics({ processMetrics: true });
+  const { scheduler, jobs, alerts } = buildScheduler({
+    config,
+    db,
+    kv,
+    files,
+    logger,
+    replicaId,
+    observer: metrics.scheduler,
+  });
   return {
     config,
     db,
@@ -105,5 +115,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     scheduler,
     jobs,
     alerts,
+    metrics,
   };
 }

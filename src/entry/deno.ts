@@ -1,6 +1,8 @@
 // The origin on Deno, from the same sources as the Node entry: parse env (src/config) → build dependencies →
 // Deno.serve(createApp(deps).fetch) → graceful shutdown on SIGTERM/SIGINT. Run it with `deno task start`.
 import { createApp } from '../app.ts';
+import { createMetricsApp } from '../http/metrics.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
 
 /** The part of the Deno namespace this entry uses (tsc runs without Deno's own types). */
@@ -43,7 +45,16 @@ async function main() {
   // in buildDependencies, and stops first on shutdown, while the pools are still open.
   const background = (deps as { scheduler?: { start(): Promise<void>; stop(): Promise<void> } }).scheduler;
   await background?.start();
+  deps.metrics ??= createMetrics({ processMetrics: true });
   const app = createApp(deps);
+  // METRICS_PORT: /metrics on an internal listener, as on Node.
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : Deno.serve(
+          { port: config.metrics.port, hostname: config.host },
+          createMetricsApp(deps, deps.metrics).fetch,
+        );
 
   const server = Deno.serve(
     {
@@ -78,6 +89,7 @@ async function main() {
     clearTimeout(timer);
     if (!drained) logger.warn('shutdown timeout reached: exiting with requests in flight');
     for (const [name, close] of [
+      ['metrics listener', async () => metricsServer?.shutdown()],
       ['scheduler', async () => background?.stop()],
       ['kv', () => deps.kv.close()],
       ['databases', () => deps.db.close()],

@@ -1,6 +1,6 @@
 // Serves a fetch handler on Node and shuts down gracefully: stop accepting, drain in-flight requests,
 // run the closers (scheduler, pools), then resolve. Past the timeout, open connections are cut.
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Logger } from '../observability/logger.ts';
 
@@ -21,10 +21,18 @@ export interface RunningServer {
   shutdown(reason: string): Promise<{ drained: boolean }>;
 }
 
+/**
+ * While draining, a connection is closed once it has carried no request for this long. Node's
+ * closeIdleConnections() would also close a connection accepted a moment ago whose request the server has
+ * not read yet, and that client would see a reset instead of an answer.
+ */
+const DRAIN_IDLE_GRACE_MS = 250;
+
 export function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const { logger } = options;
   let draining = false;
   let inFlight = 0;
+  const connections = new Map<Socket, { busy: number; idleSince: number }>();
 
   return new Promise((resolveStart, rejectStart) => {
     const server = serve(
@@ -35,14 +43,31 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
       },
     );
     server.once('error', rejectStart);
-    server.on('request', (_req, res) => {
+    server.on('connection', (socket: Socket) => {
+      connections.set(socket, { busy: 0, idleSince: performance.now() });
+      socket.once('close', () => connections.delete(socket));
+    });
+    server.on('request', (req, res) => {
       inFlight++;
+      const connection = connections.get(req.socket as Socket);
+      if (connection) connection.busy++;
       // Once draining, tell keep-alive clients to reconnect elsewhere.
       if (draining) res.setHeader('Connection', 'close');
       res.once('close', () => {
         inFlight--;
+        if (connection) {
+          connection.busy--;
+          connection.idleSince = performance.now();
+        }
       });
     });
+    /** Ends connections that carry no request and have been quiet for the grace period. */
+    const closeQuietConnections = () => {
+      const now = performance.now();
+      for (const [socket, connection] of connections) {
+        if (connection.busy === 0 && now - connection.idleSince >= DRAIN_IDLE_GRACE_MS) socket.destroy();
+      }
+    };
 
     let shuttingDown: Promise<{ drained: boolean }> | undefined;
     function shutdown(reason: string) {
@@ -53,9 +78,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
           'shutting down: draining',
         );
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        const idleSweep = setInterval(() => {
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
-        }, 50);
+        const idleSweep = setInterval(closeQuietConnections, 50);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), options.shutdownTimeoutMs);

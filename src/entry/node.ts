@@ -1,6 +1,8 @@
 // The origin on Node: parse env → open pools → migrate (local) → serve → shut down on SIGTERM/SIGINT.
 import { createApp } from '../app.ts';
+import { createMetricsApp } from '../http/metrics.ts';
 import type { Logger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
 import { startNodeServer } from './node-server.ts';
@@ -55,7 +57,19 @@ async function main() {
   }
   // Migrations ran in buildDependencies; only now may timers claim ticks.
   await deps.scheduler?.start();
+  deps.metrics ??= createMetrics({ processMetrics: true });
   const app = createApp(deps);
+  // METRICS_PORT: /metrics on an internal listener (not published outside the container network).
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : await startNodeServer({
+          fetch: createMetricsApp(deps, deps.metrics).fetch,
+          port: config.metrics.port,
+          host: config.host,
+          shutdownTimeoutMs: 1_000,
+          logger: logger.child({ listener: 'metrics' }),
+        });
   const running = await startNodeServer({
     fetch: app.fetch,
     port: config.port,
@@ -63,7 +77,8 @@ async function main() {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     logger,
     closers: [
-      // First: timers stop, running jobs finish (or are aborted and marked) while the pools are still open.
+      { name: 'metrics listener', close: async () => void (await metricsServer?.shutdown('stop')) },
+      // Then: timers stop, running jobs finish (or are aborted and marked) while the pools are still open.
       { name: 'scheduler', close: async () => deps.scheduler?.stop() },
       { name: 'kv', close: () => deps.kv.close() },
       { name: 'databases', close: () => deps.db.close() },

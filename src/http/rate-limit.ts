@@ -1,12 +1,15 @@
-// Fixed-window counters over the kv store (Redis, or memory locally). Used by the login limiter and meant
-// for the origin's general rate limits too. A kv failure lets the request through: a Redis outage degrades
+// Fixed-window counters over the kv store (Redis, or memory locally), used by the login limiter and the
+// origin's /api limits (api-rate-limit.ts). A kv failure lets the request through: a Redis outage degrades
 // limits, it does not turn into 5xx.
 import type { KeyValueStore } from '../kv/index.ts';
+import { rateLimitHeaders as headersFor, type LimitKind, type LimitOutcome } from './rate-limit-headers.ts';
 
 export interface RateLimitResult {
   allowed: boolean;
   limit: number;
   remaining: number;
+  /** Unix time in milliseconds when the window ends. */
+  resetMs: number;
   /** Seconds until the current window ends (the Retry-After value when refused). */
   retryAfterSeconds: number;
   /** True when the store failed and the request was let through unchecked. */
@@ -21,27 +24,34 @@ export async function hitRateLimit(
   now: number = Date.now(),
 ): Promise<RateLimitResult> {
   const window = Math.floor(now / 1000 / windowSeconds);
-  const retryAfterSeconds = Math.max(1, Math.ceil((window + 1) * windowSeconds - now / 1000));
+  const resetMs = (window + 1) * windowSeconds * 1000;
+  const retryAfterSeconds = Math.max(1, Math.ceil((resetMs - now) / 1000));
   try {
     const count = await kv.incr(`rl:${key}:${window}`, windowSeconds + 1);
     return {
       allowed: count <= limit,
       limit,
       remaining: Math.max(0, limit - count),
+      resetMs,
       retryAfterSeconds,
       degraded: false,
     };
   } catch {
-    return { allowed: true, limit, remaining: limit, retryAfterSeconds, degraded: true };
+    return { allowed: true, limit, remaining: limit, resetMs, retryAfterSeconds, degraded: true };
   }
 }
 
-/** The standard headers for a limited response (the edge sends the same ones). */
-export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
+export function asLimitOutcome(kind: LimitKind, result: RateLimitResult): LimitOutcome {
   return {
-    'RateLimit-Limit': String(result.limit),
-    'RateLimit-Remaining': String(result.remaining),
-    'RateLimit-Reset': String(result.retryAfterSeconds),
-    ...(result.allowed ? {} : { 'Retry-After': String(result.retryAfterSeconds) }),
+    kind,
+    success: result.allowed,
+    limit: result.limit,
+    remaining: result.remaining,
+    resetMs: result.resetMs,
   };
+}
+
+/** The headers for a limited response: the same X-RateLimit-* the edge sends (rate-limit-headers.ts). */
+export function rateLimitHeaders(result: RateLimitResult, now = Date.now()): Record<string, string> {
+  return headersFor(asLimitOutcome('ip', result), now);
 }

@@ -50,6 +50,15 @@ export interface SchedulerOptions {
   secrets?: SecretBox;
   /** Told about failures (in their transaction), successes and every poll sweep: the alerts service. */
   outcomes?: RunOutcomeHooks;
+  /** Told about runs as this replica records them (metrics); never reads the database. */
+  observer?: SchedulerObserver;
+}
+
+export interface SchedulerObserver {
+  /** A scheduled or catch-up run started here; lag is its start minus its scheduled_for. */
+  runStarted?(event: { func: string; trigger: string; lagSeconds: number }): void;
+  /** Rows this replica wrote with a final status (succeeded, failed, timed_out, dead, skipped, missed). */
+  runRecorded?(event: { func: string; status: string; durationSeconds?: number; count?: number }): void;
 }
 
 export interface JobRowForEngine {
@@ -179,6 +188,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const events = new EventEmitter();
   events.setMaxListeners(0);
+  // An observer that throws must never break a claim or a run.
+  const observe = (report: (observer: SchedulerObserver) => void) => {
+    if (!options.observer) return;
+    try {
+      report(options.observer);
+    } catch (error) {
+      log.warn({ err: error }, 'scheduler observer failed');
+    }
+  };
   const armed = new Map<string, ArmedJob>();
   const running = new Map<string, LocalRun>();
   const cronCache = new Map<string, Cron>();
@@ -485,12 +503,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return { outcome: status, job };
     });
     if (result.outcome === 'running' && 'job' in result && result.job) startLocalRun(result.job, inserted);
+    if (result.outcome === 'skipped' && 'job' in result && result.job) {
+      const func = result.job.func;
+      observe((o) => o.runRecorded?.({ func, status: 'skipped' }));
+    }
     return result.outcome;
   }
 
   // ---- running ------------------------------------------------------------------------------------
 
   function startLocalRun(job: JobRowForEngine, run: RunRowForEngine) {
+    if (run.trigger === 'schedule' || run.trigger === 'catchup') {
+      const lagSeconds = (Date.now() - asDate(run.scheduled_for)!.getTime()) / 1000;
+      observe((o) => o.runStarted?.({ func: job.func, trigger: run.trigger, lagSeconds }));
+    }
     const controller = new AbortController();
     const done = executeRun(job, run, controller)
       .catch((error) => log.error({ err: error, run_id: run.id }, 'run bookkeeping failed'))
@@ -603,6 +629,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       error?.code === 'invalid_args',
     );
     if (final) {
+      observe((o) => o.runRecorded?.({ func: job.func, status: final, durationSeconds: durationMs / 1000 }));
       runLog[final === 'succeeded' ? 'info' : 'warn'](
         { status: final, duration_ms: durationMs },
         'run finished',
@@ -756,10 +783,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           attempt: row.attempt,
           message: error.message,
         });
-        return true;
+        return { func: job.func, status: final };
       });
       if (done) {
         marked++;
+        observe((o) => o.runRecorded?.(done));
         log.warn(
           { run_id: candidate.id, job_id: candidate.job_id },
           'expired lease: run marked and retried by policy',
@@ -844,7 +872,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   // ---- missed ticks -------------------------------------------------------------------------------
 
   async function catchUpJob(jobId: string, now: Date, marginMs: number): Promise<number> {
-    return db.transaction(async (tx) => {
+    let missedRecorded: { func: string; count: number } | undefined;
+    const rowsWritten = await db.transaction(async (tx) => {
       const job = await lockJob(tx, jobId);
       if (!job?.enabled || job.archived_at || !registry.has(job.func)) return 0;
       const cron = cronFor(job.cron, job.timezone);
@@ -884,6 +913,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       );
       const toRun = new Set(plan.run);
       let written = 0;
+      let missed = 0;
       for (const tick of unclaimed) {
         const late = Math.round((now.getTime() - tick.getTime()) / 1000);
         const runIt = toRun.has(tick);
@@ -904,12 +934,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           ],
         );
         written += rows.length;
+        if (!runIt) missed += rows.length;
       }
       const resumeAfter = more ? fires.at(-1)! : horizon;
       await tx.query('update scheduled_jobs set next_run_at = $2 where id = $1', [
         jobId,
         nextFire(cron, resumeAfter)?.toISOString() ?? null,
       ]);
+      if (missed) missedRecorded = { func: job.func, count: missed };
       if (written) {
         log.info(
           { job_id: jobId, missed: plan.missed.length, catchup: plan.run.length, policy: job.misfire_policy },
@@ -918,6 +950,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       return written;
     });
+    // Reported once the rows are committed.
+    if (missedRecorded) {
+      const { func, count } = missedRecorded;
+      observe((o) => o.runRecorded?.({ func, status: 'missed', count }));
+    }
+    return rowsWritten;
   }
 
   async function catchUp(now = new Date(), marginMs = catchupMarginMs): Promise<number> {
@@ -958,13 +996,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (started) return;
     started = true;
     stopping = false;
-    unlisten = await db.listen(SCHEDULER_CHANNEL, (payload) => {
-      if (stopping) return;
-      if (payload.startsWith('job:')) {
-        reloadJob(payload.slice(4)).catch((error) => log.warn({ err: error }, 'reload failed'));
-      } else if (payload === 'run') kickDispatch();
-      else reloadAll().catch((error) => log.warn({ err: error }, 'reload failed'));
-    });
+    unlisten = await db.listen(
+      SCHEDULER_CHANNEL,
+      (payload) => {
+        if (stopping) return;
+        if (payload.startsWith('job:')) {
+          reloadJob(payload.slice(4)).catch((error) => log.warn({ err: error }, 'reload failed'));
+        } else if (payload === 'run') kickDispatch();
+        else reloadAll().catch((error) => log.warn({ err: error }, 'reload failed'));
+      },
+      () => {
+        // The database was away: notifications sent meanwhile are lost, so reload and catch up now.
+        if (!stopping) void poll();
+      },
+    );
     const startAt = new Date();
     fingerprint = await readFingerprint();
     // Ticks older than the margin belong to the catch-up (misfire policy); younger ones to the timers,

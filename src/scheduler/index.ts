@@ -9,9 +9,14 @@ import type { Logger } from '../observability/logger.ts';
 import { createSecretBox } from '../secrets/secret-box.ts';
 import { type AlertsService, createAlertsService } from '../services/alerts/alerts.service.ts';
 import { createJobsService, type JobsService } from '../services/jobs/jobs.service.ts';
-import { createScheduler, type Scheduler } from './engine.ts';
+import { createScheduler, type Scheduler, type SchedulerObserver } from './engine.ts';
 
-export { createScheduler, SCHEDULER_CHANNEL, type Scheduler } from './engine.ts';
+export {
+  createScheduler,
+  SCHEDULER_CHANNEL,
+  type Scheduler,
+  type SchedulerObserver,
+} from './engine.ts';
 
 export interface SchedulerParts {
   config: Config;
@@ -22,6 +27,8 @@ export interface SchedulerParts {
   logger: Logger;
   replicaId: string;
   registry?: JobRegistry;
+  /** Run outcomes for metrics. */
+  observer?: SchedulerObserver;
 }
 
 export function buildScheduler(parts: SchedulerParts): {
@@ -49,6 +56,7 @@ export function buildScheduler(parts: SchedulerParts): {
         replicaId: parts.replicaId,
         secrets,
         outcomes: alerts.hooks,
+        observer: parts.observer,
       })
     : undefined;
   const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke, secrets });

@@ -14,9 +14,12 @@ describe('origin on Deno (embedded defaults)', () => {
   let deno: TestProcess;
   let dataDir: string;
   let url: string;
+  let metricsUrl: string;
 
   beforeAll(async () => {
     const port = await freePort();
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     dataDir = mkdtempSync(join(tmpdir(), 'app-server-deno-'));
     url = `http://127.0.0.1:${port}`;
     deno = spawnTestProcess(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['task', 'start'], {
@@ -30,6 +33,7 @@ describe('origin on Deno (embedded defaults)', () => {
         APP_ENV: 'test',
         HOST: '127.0.0.1',
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
       },
@@ -45,6 +49,16 @@ describe('origin on Deno (embedded defaults)', () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('ok');
+  });
+
+  it('serves /metrics on METRICS_PORT (prom-client under Deno), not on the main port', async () => {
+    await fetch(`${url}/healthz`);
+    const response = await fetch(metricsUrl);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(
+      /^http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+$/m,
+    );
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
   });
 
   it('answers /api/v1/health with its components (PGlite works under Deno)', async () => {

@@ -108,5 +108,6 @@ function realisticProduction(): Record<string, string> {
     REDIS_URL: 'redis://redis:6379/0',
     ADMIN_PASSWORD: 'a-long-Adm1n-password',
     JWT_SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef',
+    METRICS_PORT: '9464',
   };
 }

@@ -9,6 +9,7 @@ const PRODUCTION: Record<string, string> = {
   REDIS_URL: 'redis://:RedisPassw0rd-x3@redis.internal:6379/0',
   ADMIN_PASSWORD: 'Adm1n-Passw0rd-x4-long',
   JWT_SECRET_KEY: 'jwt-9f8e7d6c5b4a39281706f5e4d3c2b1a0-x5',
+  METRICS_PORT: '9464',
 };
 const SECRETS = ['AppDbPassw0rd', 'LegacyDbPassw0rd', 'RedisPassw0rd', 'Adm1n-Passw0rd', 'jwt-9f8e7d6c5b4a'];
 

@@ -14,6 +14,7 @@ const PRODUCTION_ENV = {
   REDIS_URL: 'redis://redis.internal:6379/0',
   ADMIN_PASSWORD: 'a-long-Adm1n-password',
   JWT_SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef',
+  METRICS_PORT: '9464',
 };
 
 const createWidget = createRoute({

@@ -114,6 +114,7 @@ describe('redaction', () => {
       REDIS_URL: 'redis://:cfg-redis-pw-3@redis.internal:6379/0',
       ADMIN_PASSWORD: 'cfg-admin-password-4',
       JWT_SECRET_KEY: 'cfg-jwt-secret-5-0123456789abcdef0123456789',
+      METRICS_TOKEN: 'cfg-metrics-token-6-0123456789abcdef',
     });
     const { stream, raw } = captureLines();
     createLogger({ level: 'info', destination: stream }).info({ config }, 'configuration');
@@ -124,6 +125,7 @@ describe('redaction', () => {
       'cfg-redis-pw-3',
       'cfg-admin-password-4',
       'cfg-jwt-secret-5',
+      'cfg-metrics-token-6',
     ]) {
       expect(output).not.toContain(secret);
     }

@@ -16,11 +16,15 @@ interface Panel {
 }
 
 describe('monitoring assets', () => {
-  it('Prometheus scrapes /metrics of every api replica over the internal network', () => {
+  it('Prometheus scrapes /metrics of every api replica on the internal metrics listener', () => {
     const config = readYaml('prometheus.yml');
     const app = config.scrape_configs.find((job: { job_name: string }) => job.job_name === 'app-server');
     expect(app.metrics_path).toBe('/metrics');
-    expect(app.dns_sd_configs[0]).toMatchObject({ names: ['api'], type: 'A', port: 8000 });
+    const compose = parseYaml(readFileSync(join(monitoring, '../compose.base.yml'), 'utf8'));
+    const metricsPort = Number(compose.services.api.environment.METRICS_PORT);
+    expect(app.dns_sd_configs[0]).toMatchObject({ names: ['api'], type: 'A', port: metricsPort });
+    // Not published: only the compose network reaches it.
+    expect(JSON.stringify(compose.services.api.ports ?? [])).not.toContain(String(metricsPort));
   });
 
   it('the dashboard uses the provisioned datasource and the provider folder compose mounts', () => {

@@ -13,7 +13,12 @@ describe('hitRateLimit (fixed window over the kv store)', () => {
     for (let i = 0; i < 4; i++) results.push(await hitRateLimit(kv, 'k', 3, 60, now));
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
     expect(results[3]).toMatchObject({ remaining: 0, retryAfterSeconds: 50, degraded: false });
-    expect(rateLimitHeaders(results[3]!)).toMatchObject({ 'Retry-After': '50', 'RateLimit-Limit': '3' });
+    expect(rateLimitHeaders(results[3]!, now)).toEqual({
+      'Retry-After': '50',
+      'X-RateLimit-Limit': '3',
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(Date.UTC(2026, 0, 1, 0, 1, 0) / 1000),
+    });
     now += 50_000;
     expect((await hitRateLimit(kv, 'k', 3, 60, now)).allowed).toBe(true);
   });
