@@ -151,7 +151,10 @@ async function listenWithResubscribe(
       retryTimer = setTimeout(() => void attempt(), LISTEN_RETRY_MS);
     },
   };
-  const listener = postgres(options.url, connectionOptions as unknown as postgres.Options<Record<string, postgres.PostgresType>>);
+  const listener = postgres(
+    options.url,
+    connectionOptions as unknown as postgres.Options<Record<string, postgres.PostgresType>>,
+  );
   try {
     await listener.unsafe(statement);
   } catch (error) {
