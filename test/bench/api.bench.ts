@@ -38,7 +38,10 @@ const WITH_SCHEDULER = process.env.BENCH_SCHEDULER !== '0';
 const LABEL = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : '';
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 // Extra node flags for the origin (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") and a route filter (substring).
-const ORIGIN_NODE_ARGS = (process.env.BENCH_ORIGIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
+// The default is what docker/Dockerfile sets in NODE_OPTIONS.
+const ORIGIN_NODE_ARGS = (process.env.BENCH_ORIGIN_NODE_ARGS ?? '--max-semi-space-size=16')
+  .split(' ')
+  .filter(Boolean);
 const ROUTE_FILTER = process.env.BENCH_ROUTES;
 const SKIP_STARTUP = STARTUP_RUNS === 0;
 const SEED_JOBS = 100;
@@ -243,7 +246,7 @@ async function load(route: string, pid: number, options: Options, rate?: string)
   }, 100);
   let result: Result;
   try {
-    result = await autocannon({ timeout: 10, ...options });
+    result = await autocannon({ timeout: 30, ...options });
   } finally {
     clearInterval(sampler);
   }
