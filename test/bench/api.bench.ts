@@ -10,7 +10,7 @@
 // BENCH_SCHEDULER (1; 0 skips it), BENCH_LABEL (suffix of the JSON file, e.g. "before"),
 // BENCH_LOG_LEVEL (info).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options, type Result } from 'autocannon';
@@ -390,13 +390,28 @@ async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
     .reduce((n, r) => n + r.requests, 0);
   await origin.stop();
   const logBytes = statSync(origin.logPath).size;
+  // Asynchronous logging must still write whole lines: every line of the origin's output is one JSON object.
+  const lines = readFileSync(origin.logPath, 'utf8').split('\n').filter(Boolean);
+  const brokenLines = lines.filter((line) => {
+    try {
+      JSON.parse(line);
+      return false;
+    } catch {
+      return true;
+    }
+  }).length;
   await bare.stop();
   return {
     seconds_per_measurement: SECONDS,
     log_level: LOG_LEVEL,
     results,
     memory,
-    log: { bytes: logBytes, bytes_per_request: round(logBytes / Math.max(totalRequests, 1), 0) },
+    log: {
+      bytes: logBytes,
+      lines: lines.length,
+      broken_lines: brokenLines,
+      bytes_per_request: round(logBytes / Math.max(totalRequests, 1), 0),
+    },
   };
 }
 
