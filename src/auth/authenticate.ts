@@ -7,6 +7,7 @@ import type { Principal } from '../http/principal.ts';
 import type { AppBindings } from '../http/types.ts';
 import { findLiveApiToken, looksLikeApiToken } from './api-tokens.ts';
 import { verifyAccessToken } from './jwt.ts';
+import { principalCacheFor } from './principal-cache.ts';
 import { findUserByUsername } from './users.ts';
 
 /** Returns a principal, undefined (not mine: try the next), or throws an AppError (mine, but invalid). */
@@ -36,13 +37,20 @@ export const bearerResolver: PrincipalResolver = async (c) => {
     if (!row) throw invalidToken();
     return { subject: `token:${row.name}`, role: row.role, via: 'api_token' };
   }
+  const cache = principalCacheFor(c.var.deps);
+  const cached = cache.get(token);
+  if (cached) return cached;
+  const generation = cache.generation;
   const claims = await verifyAccessToken(config.auth, token);
   if (!claims) throw invalidToken();
-  // The user's current row decides: a disabled user, a changed role or a reset password take effect now.
+  // The user's current row decides: a disabled user, a changed role or a reset password take effect at
+  // once here and within the cache's TTL on other replicas.
   const user = await findUserByUsername(db.app.drizzle, claims.sub);
   if (!user || user.disabled) throw invalidToken();
   if (user.passwordChangedAt.getTime() !== claims.pwd) throw invalidToken();
-  return { subject: user.username, role: user.role, via: 'jwt' };
+  const principal: Principal = { subject: user.username, role: user.role, via: 'jwt' };
+  cache.set(token, { principal, username: user.username, tokenExpiresAt: claims.exp * 1000 }, generation);
+  return principal;
 };
 
 export function authentication(options: AuthenticationOptions): MiddlewareHandler<AppBindings> {

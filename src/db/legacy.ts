@@ -16,6 +16,7 @@ function guarded(executor: SqlExecutor): SqlExecutor {
   return {
     // async: a refusal is a rejected promise like any database error, never a synchronous throw.
     async query<T extends Row = Row>(text: string, params?: readonly unknown[]) {
+      await loadLegacyGuard();
       assertLegacyStatementAllowed(text);
       return executor.query<T>(text, params);
     },
@@ -23,7 +24,8 @@ function guarded(executor: SqlExecutor): SqlExecutor {
 }
 
 export async function createLegacyDatabase(client: SqlClient): Promise<LegacyDatabase> {
-  await loadLegacyGuard();
+  // The parser (WebAssembly, ~50 MB resident, ~150 ms to compile) loads with the first legacy statement,
+  // not at start: many origins never send one, and health checks ping without it.
   const checked = guarded(client);
   return {
     label: client.label,

@@ -1,8 +1,10 @@
 // Serves a fetch handler on Node and shuts down gracefully: stop accepting, drain in-flight requests,
 // run the closers (scheduler, pools), then resolve. Past the timeout, open connections are cut.
 import type { AddressInfo, Socket } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Logger } from '../observability/logger.ts';
+
+export const LISTEN_BACKLOG = 4096;
 
 export interface NodeServerOptions {
   fetch: (request: Request) => Response | Promise<Response>;
@@ -35,17 +37,18 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   const connections = new Map<Socket, { busy: number; idleSince: number }>();
 
   return new Promise((resolveStart, rejectStart) => {
-    const server = serve(
-      { fetch: options.fetch, port: options.port, hostname: options.host },
-      (info: AddressInfo) => {
-        logger.info({ host: info.address, port: info.port }, 'origin listening');
-        resolveStart({ server, port: info.port, shutdown });
-      },
-    );
+    const server = createAdaptorServer({ fetch: options.fetch });
     server.once('error', rejectStart);
     server.on('connection', (socket: Socket) => {
       connections.set(socket, { busy: 0, idleSince: performance.now() });
       socket.once('close', () => connections.delete(socket));
+    });
+    // serve() listens with Node's default backlog (511): a burst of new connections past it has its SYNs
+    // dropped and retried by the clients after 1 s, 3 s, 7 s. The kernel caps this at net.core.somaxconn.
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
+      const info = server.address() as AddressInfo;
+      logger.info({ host: info.address, port: info.port }, 'origin listening');
+      resolveStart({ server, port: info.port, shutdown });
     });
     server.on('request', (req, res) => {
       inFlight++;

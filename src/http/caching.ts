@@ -18,7 +18,18 @@ export function apiCacheHeaders(): MiddlewareHandler {
   };
 }
 
-/** Strong ETags on GET/HEAD (a handler's own ETag is kept; otherwise a digest of the body) and 304s. */
+/**
+ * Strong ETags on GET/HEAD (a handler's own ETag is kept; otherwise a digest of the body) and 304s.
+ * Answers marked `no-store` (health) are never revalidated, so they skip the digest: computing it clones the
+ * body, which also takes the response off @hono/node-server's direct-write path.
+ */
 export function apiETags(): MiddlewareHandler {
-  return etag();
+  const tag = etag();
+  const handled = async () => {};
+  return async (c, next) => {
+    await next();
+    if (c.res.headers.get('Cache-Control')?.includes('no-store')) return;
+    // etag() reads If-None-Match from the request and works on c.res: the handler already ran.
+    await tag(c, handled);
+  };
 }

@@ -82,5 +82,9 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(transport ? { transport } : {}),
   };
-  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  if (options.destination) return pino(pinoOptions, options.destination);
+  if (transport) return pino(pinoOptions);
+  // stdout without blocking the event loop on every line: lines queue while a write is in flight and go
+  // out together (whole lines only); pino flushes the rest synchronously when the process exits.
+  return pino(pinoOptions, pino.destination({ dest: 1, sync: false }));
 }

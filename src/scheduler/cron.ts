@@ -74,12 +74,22 @@ export function firesBetween(
 }
 
 /** Human-readable description (cronstrue); undefined when it cannot describe the expression. */
+const descriptions = new Map<string, string | undefined>();
+const MAX_DESCRIPTIONS = 5_000;
+
+/** A human description of an expression; remembered, since every job in a list page asks for one. */
 export function describeCron(expr: string): string | undefined {
+  const key = expr.trim();
+  if (descriptions.has(key)) return descriptions.get(key);
+  let description: string | undefined;
   try {
-    return cronstrue.toString(expr.trim(), { use24HourTimeFormat: true, verbose: false });
+    description = cronstrue.toString(key, { use24HourTimeFormat: true, verbose: false });
   } catch {
-    return undefined;
+    description = undefined;
   }
+  if (descriptions.size >= MAX_DESCRIPTIONS) descriptions.clear();
+  descriptions.set(key, description);
+  return description;
 }
 
 /** A wall-clock rendering of an instant in a zone, e.g. 2026-03-08T03:00:00-04:00. */

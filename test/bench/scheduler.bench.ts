@@ -2,9 +2,8 @@
 // On a private real PostgreSQL 15: fire lateness (scheduled_for → started_at) with three in-process
 // replicas contending for every tick, time and memory to load 10,000 enabled jobs, and runs recorded
 // per second. Prints a table and writes test-results/bench/scheduler.json.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { parseConfig } from '../../src/config/index.ts';
@@ -17,6 +16,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { nextFire, parseCron } from '../../src/scheduler/cron.ts';
 import { createScheduler, type Scheduler } from '../../src/scheduler/engine.ts';
 import { startPostgres } from '../support/postgres-server.ts';
+import { isMainModule, machineInfo, percentile, round, sleep, writeResult } from './bench-support.ts';
 
 const LATENCY_JOBS = Number(process.env.BENCH_LATENCY_JOBS ?? 20);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
@@ -30,7 +30,6 @@ const config = parseConfig({
 }).config;
 const logger = createLogger({ level: 'silent' });
 const registry = createJobRegistry();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function makeScheduler(db: SqlClient, replicaId: string, maxConcurrentRuns = 64): Scheduler {
   return createScheduler({
@@ -48,13 +47,6 @@ function makeScheduler(db: SqlClient, replicaId: string, maxConcurrentRuns = 64)
     maxConcurrentRuns,
   });
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Inserts jobs as the jobs service writes them: enabled, with next_run_at set to their next tick. */
 async function insertJobs(db: SqlClient, count: number, cron: (i: number) => string, prefix: string) {
@@ -186,7 +178,8 @@ async function benchThroughput(url: string) {
   };
 }
 
-async function main() {
+/** Runs every scheduler measurement on its own private PostgreSQL; prints and writes scheduler.json. */
+export async function runSchedulerBench() {
   const server = await startPostgres();
   try {
     const admin = postgres(server.url, { max: 1, onnotice: () => {} });
@@ -202,14 +195,7 @@ async function main() {
     const lateness = await benchLateness(url, LATENCY_JOBS, 'burst-');
     const throughput = await benchThroughput(url);
 
-    const machine = {
-      date: new Date().toISOString(),
-      nproc: availableParallelism(),
-      cpu: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      postgres: execFileSync('postgres', ['--version']).toString().trim(),
-      loadavg_1m: round(loadavg()[0]!, 2),
-    };
+    const machine = machineInfo();
     const result = { machine, load, single, lateness, throughput };
     const rows: [string, string][] = [
       ['Fire lateness p50, one every-second job', `${single.p50_ms} ms`],
@@ -239,20 +225,21 @@ async function main() {
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
     console.log(
-      `\nScheduler benchmark — ${machine.date}, ${machine.nproc} cores, load ${machine.loadavg_1m}, Node ${machine.node}, ${machine.postgres}`,
+      `\nScheduler benchmark — ${machine.date}, ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, Node ${machine.node}, ${machine.postgres}`,
     );
     for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
     console.log('\n| Measure | Result |\n| --- | --- |');
     for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
-    mkdirSync('test-results/bench', { recursive: true });
-    writeFileSync('test-results/bench/scheduler.json', `${JSON.stringify(result, null, 2)}\n`);
-    console.log('\nwritten: test-results/bench/scheduler.json');
+    console.log(`\nwritten: ${writeResult('scheduler', result)}`);
+    return { ...result, rows };
   } finally {
     await server.stop();
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (isMainModule(import.meta.url)) {
+  runSchedulerBench().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -57,3 +57,19 @@ export async function checkHealth(deps: AppDependencies, version: string): Promi
     uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
   };
 }
+
+const inFlight = new WeakMap<AppDependencies, Promise<Health>>();
+
+/**
+ * checkHealth, shared by concurrent callers: a request that arrives while a probe round is running gets that
+ * round's answer instead of starting its own, so a burst of health checks (load balancers, a flood) costs
+ * one round trip per dependency at a time. Nothing is kept once the round ends: the next request probes anew.
+ */
+export function checkHealthCoalesced(deps: AppDependencies, version: string): Promise<Health> {
+  let round = inFlight.get(deps);
+  if (!round) {
+    round = checkHealth(deps, version).finally(() => inFlight.delete(deps));
+    inFlight.set(deps, round);
+  }
+  return round;
+}

@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { auditContext, recordAudit } from '../../audit/record-audit.ts';
+import { principalCacheFor } from '../../auth/principal-cache.ts';
 import * as users from '../../auth/users.ts';
 import { AppError } from '../../http/errors.ts';
 import type { AppBindings } from '../../http/types.ts';
@@ -63,6 +64,8 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppBindings> = a
     });
     return updated;
   });
+  // Tokens of this user must be checked against the new row from the next request on.
+  principalCacheFor(c.var.deps).forgetUser(before.username);
   return c.json(view, 200);
 };
 
@@ -87,5 +90,7 @@ export const resetPasswordHandler: RouteHandler<typeof resetPassword, AppBinding
     });
     return updated;
   });
+  // Tokens of this user must be checked against the new row from the next request on.
+  principalCacheFor(c.var.deps).forgetUser(before.username);
   return c.json(view, 200);
 };

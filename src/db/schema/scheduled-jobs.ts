@@ -55,6 +55,12 @@ export const scheduledJobs = pgTable(
     index('scheduled_jobs_enabled_idx').on(table.enabled).where(sql`${table.archivedAt} is null`),
     index('scheduled_jobs_func_idx').on(table.func),
     index('scheduled_jobs_updated_at_idx').on(table.updatedAt),
+    // The list's other filter and sort keys (GET /jobs?status=…&sort=…), so a page of many jobs is an index
+    // walk rather than a sort of the whole table.
+    index('scheduled_jobs_status_idx').on(table.status),
+    index('scheduled_jobs_created_at_idx').on(table.createdAt),
+    index('scheduled_jobs_next_run_at_idx').on(table.nextRunAt),
+    index('scheduled_jobs_last_run_at_idx').on(table.lastRunAt),
     check('scheduled_jobs_timeout_positive', sql`${table.timeoutSeconds} > 0`),
     check('scheduled_jobs_retries_range', sql`${table.maxRetries} between 0 and 100`),
   ],

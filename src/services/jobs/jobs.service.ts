@@ -89,16 +89,20 @@ export function toJob(row: Row): Job {
   };
 }
 
-/** Jobs with their most recent run (one index probe per job on job_runs_job_created_idx). */
-const JOBS_WITH_LAST_RUN = `select j.*, lr.id as last_run_id, lr.status as last_run_status,
+/**
+ * Jobs with their most recent run, in one statement (one index probe per job on job_runs_job_created_idx).
+ * `extra` adds columns to the select list (the list's total).
+ */
+const jobsWithLastRun = (extra = '') => `select j.*, lr.id as last_run_id, lr.status as last_run_status,
     lr.trigger as last_run_trigger, lr.scheduled_for as last_run_scheduled_for,
     lr.started_at as last_run_started_at, lr.finished_at as last_run_finished_at,
-    lr.duration_ms as last_run_duration_ms
+    lr.duration_ms as last_run_duration_ms${extra}
   from scheduled_jobs j
   left join lateral (
     select id, status, trigger, scheduled_for, started_at, finished_at, duration_ms from job_runs
     where job_id = j.id order by created_at desc limit 1
   ) lr on true`;
+const JOBS_WITH_LAST_RUN = jobsWithLastRun();
 
 export function toRun(row: Row): Run {
   return {
@@ -543,16 +547,24 @@ export function createJobsService(deps: JobsServiceDeps) {
       if (q.func) add('j.func = ?', q.func);
       if (q.q) add(`j.name ilike ?`, `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
       const whereSql = where.length ? `where ${where.join(' and ')}` : '';
-      const [count] = await db.query<{ n: number }>(
-        `select count(*)::int as n from scheduled_jobs j ${whereSql}`,
-        params,
-      );
+      const countSql = `select count(*)::int from scheduled_jobs j ${whereSql}`;
+      // The page and its total in one round trip: the count is an uncorrelated subquery (run once).
       const rows = await db.query(
-        `${JOBS_WITH_LAST_RUN} ${whereSql} order by ${JOB_SORT_SQL[q.sort] ?? JOB_SORT_SQL.name}
+        `${jobsWithLastRun(`, (${countSql}) as total_count`)} ${whereSql}
+         order by ${JOB_SORT_SQL[q.sort] ?? JOB_SORT_SQL.name}
          limit ${Math.min(Math.max(Math.trunc(q.page_size), 1), 100)} offset ${Math.max(Math.trunc(q.page) - 1, 0) * Math.min(Math.max(Math.trunc(q.page_size), 1), 100)}`,
         params,
       );
-      return { items: rows.map(toJob), total: count?.n ?? 0, page: q.page, page_size: q.page_size };
+      let total = rows[0]?.total_count as number | undefined;
+      if (total === undefined && q.page > 1) {
+        // Past the last page: no row carried the total.
+        const [count] = await db.query<{ n: number }>(
+          countSql.replace('count(*)::int', 'count(*)::int as n'),
+          params,
+        );
+        total = count?.n;
+      }
+      return { items: rows.map(toJob), total: total ?? 0, page: q.page, page_size: q.page_size };
     },
 
     async listRuns(query: RunListQuery & { job_id?: string } = {}): Promise<Page<Run>> {
