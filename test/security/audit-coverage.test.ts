@@ -1,7 +1,7 @@
 // Every mutating route of the API writes an audit_log row: actor, action, target, before/after, trace_id
 // and client IP. The walk is driven by app.routes: a new POST/PUT/PATCH/DELETE route without a scenario
 // here fails the test, so no mutation path can be added without its audit row being checked.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 
@@ -37,7 +37,12 @@ describe('audit coverage: every mutating API route writes an audit row', () => {
   const state: Record<string, string> = {};
 
   beforeAll(async () => {
-    api = await startTestApi({ RATE_LIMIT_ENABLED: 'false' });
+    api = await startTestApi({
+      RATE_LIMIT_ENABLED: 'false',
+      ALERTS_ALLOW_PRIVATE: 'true',
+      // Alert channels store their URL and signing secret sealed.
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
     admin = await api.userToken('admin');
   });
   afterAll(() => api.close());
@@ -187,6 +192,37 @@ describe('audit coverage: every mutating API route writes an audit row', () => {
     },
   };
   /** Routes that change nothing by design; each must refuse and write nothing. */
+  Object.assign(scenarios, {
+    'POST /alerts/channels': {
+      action: 'alert_channel.create',
+      targetType: 'alert_channel',
+      perform: async (call) => {
+        const response = await call('POST', '/alerts/channels', {
+          body: {
+            name: 'audit-webhook',
+            kind: 'webhook',
+            // Nothing listens on the discard port: the test delivery fails fast and stays on this machine.
+            url: 'http://127.0.0.1:9/audit?token=audit-channel-token-123',
+            signing_secret: 'audit-signing-secret-0123456789',
+          },
+        });
+        state.channel = ((await response.clone().json()) as { id: string }).id;
+        return response;
+      },
+    },
+    'PATCH /alerts/channels/:id': {
+      action: 'alert_channel.update',
+      targetType: 'alert_channel',
+      perform: (call) =>
+        call('PATCH', `/alerts/channels/${state.channel}`, { body: { name: 'audit-webhook-2', version: 1 } }),
+    },
+    'POST /alerts/channels/:id/test': {
+      action: 'alert_channel.test',
+      targetType: 'alert_channel',
+      perform: (call) => call('POST', `/alerts/channels/${state.channel}/test`),
+    },
+  } satisfies Record<string, Scenario>);
+
   const refusals: Record<string, (call: Caller) => Promise<Response>> = {
     'DELETE /jobs/:id': (call) => call('DELETE', `/jobs/${state.job}`),
   };
@@ -243,7 +279,14 @@ describe('audit coverage: every mutating API route writes an audit row', () => {
       expect(row!.before !== null || row!.after !== null || scenario.action === 'auth.login', key).toBe(true);
       // No secret ever lands in an audit row.
       const text = JSON.stringify(row);
-      for (const secret of [ADMIN.password, 'carol-password-123456', 'another-password-123', admin]) {
+      for (const secret of [
+        ADMIN.password,
+        'carol-password-123456',
+        'another-password-123',
+        'audit-channel-token-123',
+        'audit-signing-secret-0123456789',
+        admin,
+      ]) {
         expect(text, key).not.toContain(secret);
       }
       performed.push(key);

@@ -10,7 +10,17 @@ import { type FuzzRequest, fuzzRequests, type RouteRef } from './fuzz-corpus.ts'
 
 const SEED = 20_261_122;
 const COUNT = 5_000;
-const TABLES = ['scheduled_jobs', 'job_runs', 'users', 'api_tokens', 'files', 'audit_log'] as const;
+const TABLES = [
+  'scheduled_jobs',
+  'job_runs',
+  'users',
+  'api_tokens',
+  'files',
+  'audit_log',
+  'alert_channels',
+  'alert_incidents',
+  'alert_deliveries',
+] as const;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function listFiles(dir: string): string[] {
@@ -109,6 +119,13 @@ describe('fuzzing every route', () => {
       }
       if (response.status >= 400 && request.method !== 'HEAD') {
         const traceId = response.headers.get('X-Request-Id');
+        if (new URL(request.url).pathname.startsWith('/admin')) {
+          // The admin UI answers people: its errors are HTML pages (or an empty htmx answer), still traced.
+          const type = response.headers.get('content-type') ?? '';
+          if (text !== '' && !type.startsWith('text/html')) return fail(`admin error as ${type}`);
+          if (!traceId) return fail('admin error without X-Request-Id');
+          return;
+        }
         let body: Record<string, unknown>;
         try {
           body = JSON.parse(text);

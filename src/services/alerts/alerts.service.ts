@@ -624,6 +624,8 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           action: 'alert_channel.test',
           targetType: 'alert_channel',
           targetId: id,
+          // What was sent, so the row says more than that something happened (no URL: it carries credentials).
+          after: { event: 'test', channel: row.name, kind: row.kind },
           traceId: actor.traceId,
           clientIp: actor.clientIp,
         });
