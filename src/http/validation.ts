@@ -1,7 +1,7 @@
 // Validation failures become a 422 envelope listing each issue with where it was found.
 import type { Hook } from '@hono/zod-openapi';
 import type { z } from 'zod';
-import { errorResponse } from './errors.ts';
+import { AppError, errorResponse } from './errors.ts';
 
 export interface ValidationIssue {
   location: string;
@@ -17,6 +17,20 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], location: st
     message: issue.message,
     code: issue.code,
   }));
+}
+
+/** Parses input with a schema, or throws a 422 AppError listing every issue (for services called without HTTP). */
+export function parseOrThrow<T>(
+  schema: { safeParse(value: unknown): { success: boolean; data?: T; error?: unknown } },
+  input: unknown,
+  message: string,
+): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const { issues } = parsed.error as { issues: z.core.$ZodIssue[] };
+    throw new AppError(422, 'validation_error', message, describeIssues(issues, 'body'));
+  }
+  return parsed.data as T;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: one hook serves every route and every app environment.

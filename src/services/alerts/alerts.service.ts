@@ -14,6 +14,7 @@ import { recordAuditSql } from '../../audit/record-audit.ts';
 import type { Config } from '../../config/index.ts';
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
 import { AppError } from '../../http/errors.ts';
+import { parseOrThrow } from '../../http/validation.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { maskSecretsInText } from '../../observability/redact.ts';
 import { nextFire, parseCron } from '../../scheduler/cron.ts';
@@ -113,33 +114,12 @@ const DELIVERY_FROM = `alert_deliveries d join alert_channels c on c.id = d.chan
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
+const CHANNEL_INVALID = 'The alert channel is not valid';
+
 function invalid(path: string, message: string): never {
-  throw new AppError(422, 'validation_error', 'The alert channel is not valid', [
+  throw new AppError(422, 'validation_error', CHANNEL_INVALID, [
     { location: 'body', path, message, code: 'custom' },
   ]);
-}
-
-function parseOrThrow<T>(
-  schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: unknown } },
-  input: unknown,
-): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issues = (parsed.error as { issues: { path: PropertyKey[]; message: string; code: string }[] })
-      .issues;
-    throw new AppError(
-      422,
-      'validation_error',
-      'The alert channel is not valid',
-      issues.map((i) => ({
-        location: 'body',
-        path: i.path.map(String).join('.'),
-        message: i.message,
-        code: i.code,
-      })),
-    );
-  }
-  return parsed.data as T;
 }
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
@@ -502,7 +482,11 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
 
     async createChannel(input: ChannelCreate, actor: Actor): Promise<Channel> {
-      const data = parseOrThrow<ReturnType<typeof ChannelCreateSchema.parse>>(ChannelCreateSchema, input);
+      const data = parseOrThrow<ReturnType<typeof ChannelCreateSchema.parse>>(
+        ChannelCreateSchema,
+        input,
+        CHANNEL_INVALID,
+      );
       checkKind(data.kind, {
         url: data.url,
         hasSigningSecret: !!data.signing_secret,
@@ -551,7 +535,11 @@ export function createAlertsService(deps: AlertsServiceDeps) {
 
     /** Fields left out keep their value; the URL and signing secret are kept unless resent. */
     async updateChannel(id: string, input: ChannelUpdate, actor: Actor): Promise<Channel> {
-      const data = parseOrThrow<ReturnType<typeof ChannelUpdateSchema.parse>>(ChannelUpdateSchema, input);
+      const data = parseOrThrow<ReturnType<typeof ChannelUpdateSchema.parse>>(
+        ChannelUpdateSchema,
+        input,
+        CHANNEL_INVALID,
+      );
       return db
         .transaction(async (tx) => {
           const row = await lockChannel(tx, id);

@@ -3,7 +3,7 @@
 // so every replica re-arms within a moment of the commit.
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
 import { AppError } from '../../http/errors.ts';
-import type { ValidationIssue } from '../../http/validation.ts';
+import { parseOrThrow, type ValidationIssue } from '../../http/validation.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import { describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
 import { SCHEDULER_CHANNEL } from '../../scheduler/engine.ts';
@@ -145,6 +145,8 @@ const RUN_COLUMNS = `r.id, r.job_id, j.name as job_name, r.scheduled_for, r.trig
   r.idempotency_key, r.replica_id, r.requested_by, r.not_before, r.started_at, r.finished_at, r.duration_ms,
   r.output, r.error, r.note, r.created_at`;
 
+const JOB_INVALID = 'The job is not valid';
+
 function invalid(message: string, issues: ValidationIssue[]): never {
   throw new AppError(422, 'validation_error', message, issues);
 }
@@ -159,27 +161,6 @@ export function createJobsService(deps: JobsServiceDeps) {
   const { db, registry } = deps;
   const now = deps.now ?? (() => new Date());
   const secrets = deps.secrets ?? createSecretBox({ currentKeyId: undefined, keys: new Map() });
-
-  function parseInput<T>(
-    schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: unknown } },
-    input: unknown,
-  ): T {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const issues = (parsed.error as { issues: { path: PropertyKey[]; message: string; code: string }[] })
-        .issues;
-      invalid(
-        'The job is not valid',
-        issues.map((i) => ({
-          location: 'body',
-          path: i.path.map(String).join('.'),
-          message: i.message,
-          code: i.code,
-        })),
-      );
-    }
-    return parsed.data as T;
-  }
 
   /**
    * Checks func, args and cron/timezone together and answers every problem at once. Secret arguments are merged
@@ -205,7 +186,7 @@ export function createJobsService(deps: JobsServiceDeps) {
     if (!cron.ok) {
       issues.push(issue(cron.reason.startsWith('unknown IANA timezone') ? 'timezone' : 'cron', cron.reason));
     }
-    if (issues.length) invalid('The job is not valid', issues);
+    if (issues.length) invalid(JOB_INVALID, issues);
     return { kwargs, cron: cron.ok ? cron.cron : undefined };
   }
 
@@ -301,7 +282,11 @@ export function createJobsService(deps: JobsServiceDeps) {
 
   return {
     async createJob(input: JobCreate, actor: Actor): Promise<Job> {
-      const data = parseInput<ReturnType<typeof JobCreateSchema.parse>>(JobCreateSchema, input);
+      const data = parseOrThrow<ReturnType<typeof JobCreateSchema.parse>>(
+        JobCreateSchema,
+        input,
+        JOB_INVALID,
+      );
       const { kwargs } = validateDefinition(data);
       const next = data.enabled ? nextRunAt(data.cron, data.timezone) : null;
       return db
@@ -341,7 +326,11 @@ export function createJobsService(deps: JobsServiceDeps) {
     },
 
     async updateJob(id: string, input: JobUpdate, expectedVersion: number | undefined, actor: Actor) {
-      const data = parseInput<ReturnType<typeof JobUpdateSchema.parse>>(JobUpdateSchema, input);
+      const data = parseOrThrow<ReturnType<typeof JobUpdateSchema.parse>>(
+        JobUpdateSchema,
+        input,
+        JOB_INVALID,
+      );
       const { version: bodyVersion, ...changes } = data;
       return mutate(id, actor, 'job.update', async (tx, row) => {
         if (row.archived_at) throw new AppError(409, 'job_archived', 'Unarchive the job before editing it');
