@@ -8,7 +8,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../support/chromium.ts';
 import { PROJECT_ROOT } from '../support/edge-worker.ts';
-import { type OriginProcess, startOriginProcess } from '../support/embedded-origin.ts';
+import { type RunningOrigin, startOrigin } from '../support/origin-process.ts';
 
 const ADMIN = { username: 'admin', password: 'browser-admin-password-1' };
 const VIEWER = { username: 'viewer', password: 'browser-viewer-password-1' };
@@ -16,14 +16,14 @@ const SCREENSHOTS = join(PROJECT_ROOT, 'test-results', 'screenshots');
 const WIDTHS = [1280, 390] as const;
 
 describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
-  let origin: OriginProcess;
+  let origin: RunningOrigin;
   let browser: Browser;
   const blocked: string[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    origin = await startOriginProcess({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
+    origin = await startOrigin({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 120_000);
   afterAll(async () => {

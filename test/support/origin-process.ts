@@ -1,6 +1,12 @@
-// Spawns the origin entry (src/entry/node.ts through tsx, on the Node running the tests) as a real process.
+// Spawns the origin entry (src/entry/node.ts through tsx, on the Node running the tests) as a real process:
+// spawnOrigin for a raw process (refusals, signals), startOrigin for a ready origin on a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTimeout } from '../../src/lib/with-timeout.ts';
+import { freePort } from './ports.ts';
 
 const running = new Set<OriginProcess>();
 
@@ -95,4 +101,63 @@ export async function runOriginToExit(env: Record<string, string>) {
   const origin = spawnOrigin(env);
   const code = await origin.exited;
   return { code, stdout: origin.stdout(), stderr: origin.stderr() };
+}
+
+export interface RunningOrigin {
+  url: string;
+  port: number;
+  pid: number;
+  /** The replica id it writes into job_runs.replica_id (bootstrap's `${hostname()}-${pid}`). */
+  replicaId: string;
+  process: OriginProcess;
+  /** SIGTERM, wait for the graceful exit, remove its temporary DATA_DIR; resolves with the exit code. */
+  stop(): Promise<number | string>;
+  /** SIGKILL: a crash, no cleanup (its rows stay as the crash left them). */
+  kill9(): Promise<void>;
+}
+
+/**
+ * Starts the origin on a free loopback port with a temporary DATA_DIR (embedded PGlite unless env names a
+ * database) and resolves once it logged that it is ready.
+ */
+export async function startOrigin(env: Record<string, string> = {}): Promise<RunningOrigin> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'app-server-origin-'));
+  const origin = spawnOrigin({
+    APP_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  try {
+    await withTimeout(origin.waitForLine(/ready on http/), 90_000);
+  } catch (error) {
+    origin.kill();
+    await origin.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(
+      `origin did not start: ${(error as Error).message}\n${origin.stdout()}\n${origin.stderr()}`,
+    );
+  }
+  const pid = origin.child.pid!;
+  const running = () => origin.child.exitCode === null && origin.child.signalCode === null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    pid,
+    replicaId: `${hostname()}-${pid}`,
+    process: origin,
+    async stop() {
+      if (running()) origin.child.kill('SIGTERM');
+      const code = await origin.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+    async kill9() {
+      if (running()) origin.child.kill('SIGKILL');
+      await origin.exited;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // limiting through the Upstash-REST bridge on a private redis-server that the tests can take down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EdgeWorker, startEdgeWorker } from '../support/edge-worker.ts';
-import { type OriginProcess, startOriginProcess } from '../support/embedded-origin.ts';
+import { type RunningOrigin, startOrigin } from '../support/origin-process.ts';
 import { findRedisBinary, type RedisServer, startRedis } from '../support/redis-server.ts';
 import { startUpstashBridge, type UpstashBridge } from '../support/upstash-bridge.ts';
 
@@ -14,14 +14,14 @@ const TOKEN_LIMIT = 2;
 describe.skipIf(!findRedisBinary())('edge worker (workerd) in front of the real origin', () => {
   let redis: RedisServer;
   let bridge: UpstashBridge;
-  let origin: OriginProcess;
+  let origin: RunningOrigin;
   let edge: EdgeWorker;
   const get = (path: string, headers: Record<string, string>) => fetch(`${edge.url}${path}`, { headers });
 
   beforeAll(async () => {
     redis = await startRedis();
     bridge = await startUpstashBridge({ redisUrl: redis.url, token: 'edge-origin-token' });
-    origin = await startOriginProcess();
+    origin = await startOrigin();
     edge = await startEdgeWorker({
       ORIGIN_URL: origin.url,
       UPSTASH_REDIS_REST_URL: bridge.url,

@@ -7,8 +7,8 @@ import { migrateAppDatabase } from '../../../src/db/migrate.ts';
 import { createJobRegistry } from '../../../src/jobs/registry.ts';
 import { asDate } from '../../../src/scheduler/engine.ts';
 import { createJobsService, type JobsService } from '../../../src/services/jobs/jobs.service.ts';
+import { type RunningOrigin, startOrigin } from '../../support/origin-process.ts';
 import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
-import { type OriginProcess, startOrigin } from '../../support/replica-process.ts';
 import { eventually } from '../../support/scheduler-harness.ts';
 
 const actor = { subject: 'replica-test' };
@@ -40,7 +40,7 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
   let url: string;
   let db: SqlClient;
   let jobs: JobsService;
-  let replicas: OriginProcess[] = [];
+  let replicas: RunningOrigin[] = [];
 
   const replicaEnv = () => ({
     DB_APP_URL: url,
@@ -130,7 +130,7 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
       },
       actor,
     );
-    const [through, ...others] = replicas as [OriginProcess, ...OriginProcess[]];
+    const [through, ...others] = replicas as [RunningOrigin, ...RunningOrigin[]];
     const base = `http://127.0.0.1:${through.port}/api/v1`;
     // The replicas run with the local defaults: the bootstrap admin is admin/admin123.
     const login = await fetch(`${base}/auth/token`, {
