@@ -11,7 +11,6 @@ import { startTestOrigin, type TestOrigin } from '../support/origin.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
 import { type RedisServer, startRedis } from '../support/redis-server.ts';
-import { routeExists, tryIssueToken } from '../support/routes.ts';
 
 const root = join(import.meta.dirname, '../..');
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -90,26 +89,9 @@ describe.skipIf(!realPostgresUrl() && !inCi)('npm run verify:prod', () => {
     expect(run.lines.get('readiness')!.detail).toContain('redis=healthy');
     expect(run.stdout + run.stderr).not.toContain(ADMIN_PASSWORD);
 
-    const credentials = { username: 'admin', password: ADMIN_PASSWORD };
-    const hasToken = (await tryIssueToken(origin.url, credentials)) !== undefined;
-    const hasJobs = await routeExists(origin.url, 'GET', '/api/v1/jobs', credentials);
-    if (hasToken && hasJobs) {
-      expect(run.lines.get('token issue'), run.stdout).toMatchObject({ outcome: 'ok' });
-      expect(run.lines.get('job create-then-read'), run.stdout).toMatchObject({ outcome: 'ok' });
-      expect(run.code, run.stdout).toBe(0);
-      return;
-    }
-    const missing = [!hasToken && 'POST /api/v1/auth/token', !hasJobs && '/api/v1/jobs'].filter(Boolean);
-    console.warn(
-      `[verify-prod] pending: ${missing.join(' and ')} not served yet; asserted the report fails clearly`,
-    );
-    if (!hasToken) {
-      expect(run.lines.get('token issue')).toMatchObject({ outcome: 'FAIL' });
-      expect(run.lines.get('token issue')!.detail).toContain('404 not_found');
-    }
-    expect(run.lines.get('job create-then-read')).toMatchObject({ outcome: 'FAIL' });
-    expect(run.stdout).toMatch(/result: \d+ ok, [1-9]\d* FAIL/);
-    expect(run.code).toBe(1);
+    expect(run.lines.get('token issue'), run.stdout).toMatchObject({ outcome: 'ok' });
+    expect(run.lines.get('job create-then-read'), run.stdout).toMatchObject({ outcome: 'ok' });
+    expect(run.code, run.stdout).toBe(0);
   });
 
   it('fails clearly when Redis is stopped', async () => {
