@@ -13,6 +13,7 @@ import { type AlertTarget, type ChannelKind, describeFailure, sendAlert } from '
 import { recordAuditSql } from '../../audit/record-audit.ts';
 import type { Config } from '../../config/index.ts';
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
+import { createWhere } from '../../db/where.ts';
 import { AppError } from '../../http/errors.ts';
 import { parseOrThrow } from '../../http/validation.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -636,17 +637,13 @@ export function createAlertsService(deps: AlertsServiceDeps) {
 
     async listDeliveries(query: DeliveryListQuery = {}): Promise<Page<Delivery>> {
       const q = { page: 1, page_size: 20, ...query };
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (clause: string, value: unknown) => {
-        params.push(value);
-        where.push(clause.replace('?', `$${params.length}`));
-      };
+      const where = createWhere();
+      const { add, params } = where;
       if (q.channel_id) add('d.channel_id = ?', q.channel_id);
       if (q.job_id) add('d.job_id = ?', q.job_id);
       if (q.status) add('d.status = ?', q.status);
       if (q.event) add('d.event = ?', q.event);
-      const whereSql = where.length ? `where ${where.join(' and ')}` : '';
+      const whereSql = where.sql();
       const [count] = await db.query<{ n: number }>(
         `select count(*)::int as n from alert_deliveries d ${whereSql}`,
         params,
@@ -662,15 +659,12 @@ export function createAlertsService(deps: AlertsServiceDeps) {
 
     async listIncidents(query: IncidentListQuery = {}): Promise<Page<Incident>> {
       const q = { page: 1, page_size: 20, ...query };
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (q.job_id) {
-        params.push(q.job_id);
-        where.push(`i.job_id = $${params.length}`);
-      }
-      if (q.open === true) where.push('i.resolved_at is null');
-      if (q.open === false) where.push('i.resolved_at is not null');
-      const whereSql = where.length ? `where ${where.join(' and ')}` : '';
+      const where = createWhere();
+      const { params } = where;
+      if (q.job_id) where.add('i.job_id = ?', q.job_id);
+      if (q.open === true) where.raw('i.resolved_at is null');
+      if (q.open === false) where.raw('i.resolved_at is not null');
+      const whereSql = where.sql();
       const [count] = await db.query<{ n: number }>(
         `select count(*)::int as n from alert_incidents i ${whereSql}`,
         params,

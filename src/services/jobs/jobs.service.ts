@@ -2,6 +2,7 @@
 // Each mutation runs in one transaction with its audit_log row and a NOTIFY to the scheduler's channel,
 // so every replica re-arms within a moment of the commit.
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
+import { createWhere } from '../../db/where.ts';
 import { AppError } from '../../http/errors.ts';
 import { parseOrThrow, type ValidationIssue } from '../../http/validation.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
@@ -523,19 +524,15 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     async listJobs(query: JobListQuery = {}): Promise<Page<Job>> {
       const q = { page: 1, page_size: 20, archived: 'exclude' as const, sort: 'name' as const, ...query };
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (clause: string, value: unknown) => {
-        params.push(value);
-        where.push(clause.replace('?', `$${params.length}`));
-      };
-      if (q.archived === 'exclude') where.push('j.archived_at is null');
-      if (q.archived === 'only') where.push('j.archived_at is not null');
+      const where = createWhere();
+      const { add, params } = where;
+      if (q.archived === 'exclude') where.raw('j.archived_at is null');
+      if (q.archived === 'only') where.raw('j.archived_at is not null');
       if (q.enabled !== undefined) add('j.enabled = ?', q.enabled);
       if (q.status) add('j.status = ?', q.status);
       if (q.func) add('j.func = ?', q.func);
       if (q.q) add(`j.name ilike ?`, `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-      const whereSql = where.length ? `where ${where.join(' and ')}` : '';
+      const whereSql = where.sql();
       const countSql = `select count(*)::int from scheduled_jobs j ${whereSql}`;
       // The page and its total in one round trip: the count is an uncorrelated subquery (run once).
       const rows = await db.query(
@@ -558,12 +555,8 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     async listRuns(query: RunListQuery & { job_id?: string } = {}): Promise<Page<Run>> {
       const q = { page: 1, page_size: 20, ...query };
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (clause: string, value: unknown) => {
-        params.push(value);
-        where.push(clause.replace('?', `$${params.length}`));
-      };
+      const where = createWhere();
+      const { add, params } = where;
       if (query.job_id) {
         assertId(query.job_id);
         const [exists] = await db.query('select 1 from scheduled_jobs where id = $1', [query.job_id]);
@@ -574,7 +567,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       if (q.trigger) add('r.trigger = ?', q.trigger);
       if (q.from) add('r.scheduled_for >= ?', q.from);
       if (q.to) add('r.scheduled_for < ?', q.to);
-      const whereSql = where.length ? `where ${where.join(' and ')}` : '';
+      const whereSql = where.sql();
       const [count] = await db.query<{ n: number }>(
         `select count(*)::int as n from job_runs r ${whereSql}`,
         params,
