@@ -1,27 +1,7 @@
 // The admin UI over app.request: sessions, CSRF, roles, escaping and the no-JavaScript form flow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminClient, adminClient } from '../support/admin-session.ts';
+import { type AdminClient, adminClient, jobFields } from '../support/admin-session.ts';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
-
-/** The job form's fields as a browser posts them, with the defaults of a new job. */
-function jobFields(overrides: Record<string, string>): Record<string, string> {
-  return {
-    description: '',
-    func: 'app.jobs.heartbeat:hello_job',
-    kwargs: '{}',
-    cron: '*/5 * * * *',
-    timezone: 'UTC',
-    enabled: 'true',
-    timeout_seconds: '300',
-    max_retries: '0',
-    retry_backoff_seconds: '30',
-    overlap_policy: 'skip',
-    misfire_policy: 'run_once',
-    misfire_grace_seconds: '60',
-    misfire_max_catchup: '10',
-    ...overrides,
-  };
-}
 
 describe('admin UI (in process)', () => {
   let api: TestApi;

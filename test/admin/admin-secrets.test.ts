@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEncryptionKeys } from '../../src/config/encryption-keys.ts';
 import { createSecretBox, isSealedSecret } from '../../src/secrets/secret-box.ts';
-import { type AdminClient, adminClient } from '../support/admin-session.ts';
+import { type AdminClient, adminClient, jobFields } from '../support/admin-session.ts';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 
 const SECRET = `Bearer admin-ui-secret-${randomBytes(8).toString('hex')}`;
@@ -71,23 +71,16 @@ describe('secret job arguments in the admin UI', () => {
       await api.app.request(`${api.config.apiPrefix}/jobs/${jobId}`, { headers: bearer(token) })
     ).json()) as { version: number; kwargs: Record<string, unknown> };
     expect(shown.kwargs.secret_headers).toEqual({ Authorization: { set: true } });
-    const saved = await admin.post(`/admin/jobs/${jobId}`, {
-      version: String(shown.version),
-      name: 'call-partner-api',
-      description: '',
-      func: 'app.jobs.http:http_request',
-      kwargs: JSON.stringify(shown.kwargs, null, 2),
-      cron: '30 * * * *',
-      timezone: 'UTC',
-      enabled: 'true',
-      timeout_seconds: '300',
-      max_retries: '0',
-      retry_backoff_seconds: '30',
-      overlap_policy: 'skip',
-      misfire_policy: 'run_once',
-      misfire_grace_seconds: '60',
-      misfire_max_catchup: '10',
-    });
+    const saved = await admin.post(
+      `/admin/jobs/${jobId}`,
+      jobFields({
+        version: String(shown.version),
+        name: 'call-partner-api',
+        func: 'app.jobs.http:http_request',
+        kwargs: JSON.stringify(shown.kwargs, null, 2),
+        cron: '30 * * * *',
+      }),
+    );
     expect(saved.status, await saved.clone().text()).toBe(303);
     const after = await storedAuthorization();
     // Still sealed, still the same secret: the form's {"set": true} kept it rather than replacing or clearing it.

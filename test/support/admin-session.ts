@@ -66,3 +66,23 @@ export async function adminClient(
   }
   return client;
 }
+
+/** The job form's fields as a browser posts them, with the defaults of a new job. */
+export function jobFields(overrides: Record<string, string>): Record<string, string> {
+  return {
+    description: '',
+    func: 'app.jobs.heartbeat:hello_job',
+    kwargs: '{}',
+    cron: '*/5 * * * *',
+    timezone: 'UTC',
+    enabled: 'true',
+    timeout_seconds: '300',
+    max_retries: '0',
+    retry_backoff_seconds: '30',
+    overlap_policy: 'skip',
+    misfire_policy: 'run_once',
+    misfire_grace_seconds: '60',
+    misfire_max_catchup: '10',
+    ...overrides,
+  };
+}
