@@ -13,6 +13,7 @@ import type { AppDependencies } from '../../src/deps.ts';
 import { createLocalFileStore } from '../../src/files/file-store.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { withConformance } from './openapi-conformance.ts';
 import { createTestDatabase, realPostgresUrl } from './real-servers.ts';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password-1234' };
@@ -68,7 +69,7 @@ export async function startTestApi(
     startedAt: new Date(),
     files: createLocalFileStore(filesDir),
   };
-  const app = createApp(deps);
+  const app = withConformance(createApp(deps));
 
   const login = async (username: string, password: string) => {
     const response = await app.request(`${config.apiPrefix}/auth/token`, {

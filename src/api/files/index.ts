@@ -2,10 +2,13 @@ import type { FileStore } from '../../files/file-store.ts';
 import { createRouter } from '../../http/router.ts';
 import { createFileHandlers } from './files.handlers.ts';
 import * as routes from './files.routes.ts';
+import { UPLOAD_BODY_COMPONENT, UPLOAD_BODY_SCHEMA } from './files.schemas.ts';
 
 export function createFilesRouter(store: FileStore) {
   const handlers = createFileHandlers(store);
-  return createRouter()
+  const router = createRouter();
+  router.openAPIRegistry.registerComponent('schemas', UPLOAD_BODY_COMPONENT, UPLOAD_BODY_SCHEMA);
+  return router
     .openapi(routes.uploadFile, handlers.upload)
     .openapi(routes.listFiles, handlers.list)
     .openapi(routes.getFile, handlers.get)

@@ -11,6 +11,7 @@ import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
 import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
+import { withConformance } from '../../support/openapi-conformance.ts';
 import {
   createGate,
   createMigratedPglite,
@@ -75,7 +76,7 @@ beforeAll(async () => {
     });
     tokens[role] = (await issueAccessToken(built.config.auth, user)).token;
   }
-  app = createApp(deps);
+  app = withConformance(createApp(deps));
 });
 
 afterAll(async () => {
@@ -396,10 +397,12 @@ describe('scheduler API spec', () => {
         'GET /api/v1/cron/preview',
       ].sort(),
     );
-    for (const { op } of operations) {
+    for (const { method, op } of operations) {
       expect(op.summary).toBeTruthy();
       expect(op.tags?.length).toBeGreaterThan(0);
-      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+      // Reads need the viewer role, which every principal has: only changes can be refused with 403.
+      const roleErrors = method === 'get' ? ['401'] : ['401', '403'];
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining([...roleErrors, '429', '500']));
     }
   });
 });
