@@ -1,12 +1,12 @@
 // Builds the origin's dependencies from the environment: config → logger → databases → kv.
 // Shared by the Node entry, the Deno entry and the migrate command.
 import { hostname } from 'node:os';
-import { ensureBootstrapAdmin } from '../auth/users.ts';
 import { type Config, ConfigError, parseConfig } from '../config/index.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
-import { createLocalFileStore } from '../files/file-store.ts';
+import { createLocalFileStore } from '../features/files/file-store.ts';
+import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
