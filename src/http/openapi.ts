@@ -224,15 +224,33 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 
 /**
  * An input field with a default applied by the server. The document shows the default in the description
- * but leaves out the `default` keyword: generators (openapi-typescript) turn a field with `default` into a
- * required one, and a client must be able to leave it out.
+ * but leaves out the `default` keyword (removed by withoutServerDefaults() when the document is built):
+ * generators (openapi-typescript) turn a field with `default` into a required one, and a client must be able
+ * to leave it out.
  */
 export function withDefault<T extends z.ZodType>(schema: T, value: z.input<T>, description?: string) {
   const shown = JSON.stringify(value);
   return (schema as unknown as z.ZodType<z.output<T>, z.input<T>>).default(value as never).openapi({
-    default: undefined,
+    [SERVER_DEFAULT_MARK]: true,
     description: `${description ? `${description} ` : ''}Default: ${shown}.`,
   });
+}
+
+const SERVER_DEFAULT_MARK = 'x-server-default';
+
+/** Removes `default` from the schemas made by withDefault() (in place), and the mark that names them. */
+export function withoutServerDefaults<T>(node: T): T {
+  if (Array.isArray(node)) {
+    for (const item of node) withoutServerDefaults(item);
+  } else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (record[SERVER_DEFAULT_MARK] === true) {
+      delete record[SERVER_DEFAULT_MARK];
+      delete record.default;
+    }
+    for (const value of Object.values(record)) withoutServerDefaults(value);
+  }
+  return node;
 }
 
 /**

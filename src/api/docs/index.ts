@@ -5,7 +5,13 @@ import { createHash } from 'node:crypto';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from '../../config/index.ts';
-import { API_TAGS, BEARER_SCHEME, HEADER_COMPONENTS, OAUTH2_SCHEME } from '../../http/openapi.ts';
+import {
+  API_TAGS,
+  BEARER_SCHEME,
+  HEADER_COMPONENTS,
+  OAUTH2_SCHEME,
+  withoutServerDefaults,
+} from '../../http/openapi.ts';
 import type { AppBindings } from '../../http/types.ts';
 import { APP_VERSION } from '../../version.ts';
 import { loadSwaggerAssets } from './swagger-assets.ts';
@@ -78,24 +84,26 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
 
   let document: { body: string; etag: string } | undefined;
   const buildDocument = () => {
-    const spec = app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: `${config.projectName} API`,
-        version: APP_VERSION,
-        description:
-          'Every operation needs a bearer token except the health check and the token endpoint. ' +
-          'Errors use one envelope: {error_code, message, detail, trace_id}. ' +
-          'Every status and header an operation can answer with is listed on it; docs/api/client-guide.md ' +
-          'shows how to generate a typed client.',
-        // OpenAPI 3.1 names a license by its SPDX identifier (the generator's type still knows only `url`).
-        license: { name: 'MIT', identifier: 'MIT' } as { name: string },
-      },
-      // Paths in this document carry the API prefix, so the server is the origin that serves it.
-      servers: [{ url: '/', description: 'The origin serving this document' }],
-      tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
-      security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
-    });
+    const spec = withoutServerDefaults(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: `${config.projectName} API`,
+          version: APP_VERSION,
+          description:
+            'Every operation needs a bearer token except the health check and the token endpoint. ' +
+            'Errors use one envelope: {error_code, message, detail, trace_id}. ' +
+            'Every status and header an operation can answer with is listed on it; docs/api/client-guide.md ' +
+            'shows how to generate a typed client.',
+          // OpenAPI 3.1 names a license by its SPDX identifier (the generator's type still knows only `url`).
+          license: { name: 'MIT', identifier: 'MIT' } as { name: string },
+        },
+        // Paths in this document carry the API prefix, so the server is the origin that serves it.
+        servers: [{ url: '/', description: 'The origin serving this document' }],
+        tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
+        security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
+      }),
+    );
     const body = JSON.stringify(spec);
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
   };
