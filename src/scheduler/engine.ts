@@ -583,6 +583,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           fn.run(
             {
               signal: controller.signal,
+              timeoutMs: job.timeout_seconds * 1000,
               logger: runLog,
               appDb: db,
               legacyDb: options.legacyDb,
