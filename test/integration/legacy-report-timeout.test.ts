@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../src/db/client.ts';
 import { createLegacyDatabase, type LegacyDatabase } from '../../src/db/legacy.ts';
 import { LEGACY_DEMO_SCHEMA } from '../../src/db/legacy-demo.ts';
-import { legacySqlReportJob } from '../../src/jobs/builtin/legacy-report.ts';
-import type { JobContext } from '../../src/jobs/types.ts';
+import { legacySqlReportJob } from '../../src/job-functions/builtin/legacy-report.ts';
+import type { JobContext } from '../../src/job-functions/types.ts';
 import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
 
 const APPLICATION = 'legacy-report-timeout-test';
