@@ -3,8 +3,8 @@
 // listening origin, where a direct client forges X-Forwarded-For / X-Real-IP and gains nothing: not a fresh
 // login allowance, not a false audit address, and never a 5xx from an oversized header.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueAccessToken } from '../../src/auth/jwt.ts';
-import { findUserByUsername } from '../../src/auth/users.ts';
+import { issueAccessToken } from '../../src/features/auth/jwt.ts';
+import { findUserByUsername } from '../../src/features/users/users.service.ts';
 import { resolveClientAddress, UNKNOWN_CLIENT } from '../../src/http/client-ip.ts';
 import { startTestOrigin, type TestOrigin } from '../support/origin.ts';
 import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
@@ -59,7 +59,7 @@ describe('client address on a real listening origin', () => {
   let proxied: TestOrigin;
   beforeAll(async () => {
     // The run's real PostgreSQL when it has one (faster to start than two embedded databases).
-    const database = async () =>
+    const database = async (): Promise<Record<string, string>> =>
       realPostgresUrl() ? { DB_APP_URL: await createTestDatabase('client_ip') } : {};
     [direct, proxied] = await Promise.all([
       // Reached directly (npm start, a ClusterIP Service, a debug port): no proxy trusted.
