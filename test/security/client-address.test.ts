@@ -61,12 +61,10 @@ describe('client address on a real listening origin', () => {
     // The run's real PostgreSQL when it has one (faster to start than two embedded databases).
     const database = async (): Promise<Record<string, string>> =>
       realPostgresUrl() ? { DB_APP_URL: await createTestDatabase('client_ip') } : {};
-    [direct, proxied] = await Promise.all([
-      // Reached directly (npm start, a ClusterIP Service, a debug port): no proxy trusted.
-      database().then((db) => startTestOrigin({ ...ADMIN, ...db, LOGIN_MAX_ATTEMPTS_PER_MINUTE: '3' })),
-      // Behind a proxy on loopback (the test client plays nginx).
-      database().then((db) => startTestOrigin({ ...ADMIN, ...db, TRUSTED_PROXIES: '127.0.0.1' })),
-    ]);
+    // Reached directly (npm start, a ClusterIP Service, a debug port): no proxy trusted.
+    direct = await startTestOrigin({ ...ADMIN, ...(await database()), LOGIN_MAX_ATTEMPTS_PER_MINUTE: '3' });
+    // Behind a proxy on loopback (the test client plays nginx).
+    proxied = await startTestOrigin({ ...ADMIN, ...(await database()), TRUSTED_PROXIES: '127.0.0.1' });
   }, 180_000);
   afterAll(async () => {
     await direct?.stop();
