@@ -42,6 +42,8 @@ interface Workflow {
   on: Record<string, unknown>;
   jobs: Record<string, Job>;
 }
+/** A GitHub Actions expression as written in a workflow: ${{ inner }}. */
+const ghExpr = (inner: string) => `\${{ ${inner} }}`;
 const workflow = (name: string) => parseYaml(read(name)) as Workflow;
 const needsOf = (job: Job) => (Array.isArray(job.needs) ? job.needs : job.needs ? [job.needs] : []);
 
@@ -56,7 +58,9 @@ describe('actionlint', () => {
 
   it('does report a broken workflow (the linter really runs)', async () => {
     const broken =
-      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n';
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ' +
+      ghExpr('github.nope') +
+      '\n';
     expect((await runLint(broken, 'broken.yml')).map((p) => p.kind)).toContain('expression');
   });
 });
@@ -91,7 +95,7 @@ describe('deliver.yml', () => {
     expect(production.if).toBe("startsWith(github.ref, 'refs/tags/v')");
     expect(production.with).toMatchObject({ environment: 'production' });
     // Both deploy the same bytes: the image reference by digest.
-    expect(test.with!.image).toBe('${{ needs.image.outputs.image }}');
+    expect(test.with!.image).toBe(ghExpr('needs.image.outputs.image'));
     expect(production.with!.image).toBe(test.with!.image);
     expect(jobs['tests-passed']!.steps!.some((s) => s.run?.includes('scripts/deploy/await-ci.sh'))).toBe(
       true,
@@ -109,7 +113,7 @@ describe('deploy.yml', () => {
   const deploy = workflow('deploy.yml').jobs.deploy!;
 
   it('runs in the GitHub environment it is given, so that environment’s approval gate applies', () => {
-    expect(deploy.environment).toMatchObject({ name: '${{ inputs.environment }}' });
+    expect(deploy.environment).toMatchObject({ name: ghExpr('inputs.environment') });
   });
 
   it('deploys, then checks health, then always sends the Discord notice', () => {
