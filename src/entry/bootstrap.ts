@@ -74,8 +74,13 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   // The admin from ADMIN_USERNAME/ADMIN_PASSWORD exists with that password (created or brought in sync).
   try {
     const outcome = await ensureBootstrapAdmin(db.app.drizzle, config.auth);
-    if (outcome !== 'unchanged')
-      logger.info({ username: config.auth.adminUsername, outcome }, 'bootstrap admin');
+    if (outcome !== 'unchanged') {
+      // Names the variables, never the password: the operator knows where to change it.
+      logger.info(
+        { username: config.auth.adminUsername, outcome },
+        `bootstrap admin "${config.auth.adminUsername}" ${outcome}: its password comes from ADMIN_PASSWORD (the name from ADMIN_USERNAME); to change it, set ADMIN_PASSWORD and restart`,
+      );
+    }
   } catch (error) {
     if (!config.startup.withoutPostgres) {
       await db.close();
