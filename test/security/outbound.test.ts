@@ -130,6 +130,7 @@ describe('the wall at connect time', () => {
     const { config } = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', ...env });
     return {
       signal: new AbortController().signal,
+      timeoutMs: 30_000,
       logger: silentLogger(),
       appDb: undefined as never,
       legacyDb: undefined,
