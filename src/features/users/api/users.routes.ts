@@ -2,6 +2,7 @@ import { defineRoute, IdParamSchema, jsonBody, jsonContent } from '../../../http
 import {
   CreateUserSchema,
   ResetPasswordSchema,
+  UnlockResultSchema,
   UpdateUserSchema,
   UserListSchema,
   UserSchema,
@@ -61,4 +62,18 @@ export const resetPassword = defineRoute({
   access: 'admin',
   request: { params: IdParamSchema, body: jsonBody(ResetPasswordSchema) },
   responses: { 200: jsonContent(UserSchema, 'The user') },
+});
+
+export const unlockUser = createRoute({
+  method: 'post',
+  path: '/users/{id}/unlock',
+  tags: ['users'],
+  summary:
+    'End a login lockout (admin): the user may log in again at once; their failed attempts are forgotten',
+  middleware: adminOnly,
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonContent(UnlockResultSchema, 'The user, and whether a lockout was ended'),
+    ...errorResponses(401, 403, 404, 422),
+  },
 });
