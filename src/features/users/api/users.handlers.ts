@@ -102,7 +102,7 @@ export const resetPasswordHandler: AppRouteHandler<typeof resetPassword> = async
   return c.json(view, 200);
 };
 
-export const unlockUserHandler: RouteHandler<typeof unlockUser, AppBindings> = async (c) => {
+export const unlockUserHandler: AppRouteHandler<typeof unlockUser> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await users.findUserById(c.var.deps.db.app.drizzle, id);
   if (!row) throw notFound();

@@ -64,16 +64,14 @@ export const resetPassword = defineRoute({
   responses: { 200: jsonContent(UserSchema, 'The user') },
 });
 
-export const unlockUser = createRoute({
+export const unlockUser = defineRoute({
+  operationId: 'unlockUser',
   method: 'post',
   path: '/users/{id}/unlock',
-  tags: ['users'],
+  tag: 'users',
   summary:
     'End a login lockout (admin): the user may log in again at once; their failed attempts are forgotten',
-  middleware: adminOnly,
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: {
-    200: jsonContent(UnlockResultSchema, 'The user, and whether a lockout was ended'),
-    ...errorResponses(401, 403, 404, 422),
-  },
+  responses: { 200: jsonContent(UnlockResultSchema, 'The user, and whether a lockout was ended') },
 });
