@@ -4,7 +4,7 @@
 // when /metrics is scraped.
 // The series names are the contract with docker/monitoring (Grafana dashboard, test/unit/monitoring-assets).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { SchedulerObserver } from '../scheduler/engine.ts';
+import type { SchedulerObserver } from '../scheduler/types.ts';
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC): once per process, so only the entry asks for them. */

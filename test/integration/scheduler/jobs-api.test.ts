@@ -10,7 +10,7 @@ import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createUser } from '../../../src/features/users/users.service.ts';
 import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
-import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import type { Scheduler } from '../../../src/scheduler/index.ts';
 import { fromPeer } from '../../support/client-peer.ts';
 import {
   createGate,
