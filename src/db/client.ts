@@ -175,11 +175,16 @@ export interface PgliteClientOptions {
   /** A folder to persist into; undefined keeps the database in memory (tests). */
   dataDir: string | undefined;
   label: string;
+  /** A data directory dumped by PGlite's dumpDataDir() to start from (tests: a migrated template). */
+  loadDataDir?: Blob;
 }
 
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pg = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const pg = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
   let busy = 0;
   return {
     kind: 'pglite',

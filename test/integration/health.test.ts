@@ -9,6 +9,7 @@ import { createRedisStore } from '../../src/kv/index.ts';
 import { findPostgresBinaries, type PostgresServer, startPostgres } from '../support/postgres-server.ts';
 import { findRedisBinary, type RedisServer, startRedis } from '../support/redis-server.ts';
 import { createTestDeps } from '../support/test-deps.ts';
+import { until } from '../support/time-scale.ts';
 
 interface HealthBody {
   status: string;
@@ -96,9 +97,7 @@ describe.skipIf(!findRedisBinary())('health with a Redis that dies', () => {
     expect(degraded.body.components.app_db!.status).toBe('healthy');
 
     await redis.start();
-    for (let attempt = 0; attempt < 100 && kv.client.status !== 'ready'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => kv.client.status === 'ready', { what: 'the Redis client reconnecting' });
     expect((await getHealth(deps)).body.status).toBe('healthy');
   });
 

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
@@ -12,8 +12,6 @@ import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.
 import { insertJob } from '../../support/scheduler-harness.ts';
 
 // A child process on a loaded machine: a safety net against a hang, not a performance assertion.
-vi.setConfig({ testTimeout: 60_000 });
-
 const run = promisify(execFile);
 const KEY1 = randomBytes(32).toString('base64');
 const KEY2 = randomBytes(32).toString('base64');
