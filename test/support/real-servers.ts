@@ -5,8 +5,8 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { createPgliteClient, type SqlClient } from '../../src/db/client.ts';
-import { ensurePgliteTemplates, PGLITE_TEMPLATE_FILES } from './templates.ts';
+import { createPgliteClient, type PgliteClientOptions, type SqlClient } from '../../src/db/client.ts';
+import { ensurePgliteTemplates, PGLITE_TEMPLATE_FILES, PROJECT_ROOT } from './templates.ts';
 
 export const realPostgresUrl = (): string | undefined => inject('postgresUrl') ?? undefined;
 export const realRedisUrl = (): string | undefined => inject('redisUrl') ?? undefined;
@@ -47,17 +47,21 @@ export async function createMigratedTestDatabase(prefix = 'test'): Promise<strin
   return createTestDatabase(prefix, { template });
 }
 
-let migratedDump: Promise<Blob> | undefined;
+const PGLITE_DIST = join(PROJECT_ROOT, 'node_modules/@electric-sql/pglite/dist');
+let pgliteEngine: Promise<NonNullable<PgliteClientOptions['engine']>> | undefined;
 
 /**
  * An in-memory PGlite with every app migration applied, loaded from the migrated template's dump (no initdb,
- * no migrations; templates.ts makes the template once).
+ * no migrations; templates.ts makes the template once). Its 9 MB WebAssembly module is compiled once per
+ * test worker, not once per database.
  */
 export async function openMigratedPglite(label = 'memory'): Promise<SqlClient> {
-  migratedDump ??= ensurePgliteTemplates().then(
-    (dir) => new Blob([readFileSync(PGLITE_TEMPLATE_FILES(dir).appDump)]),
-  );
-  return createPgliteClient({ dataDir: undefined, label, loadDataDir: await migratedDump });
+  pgliteEngine ??= (async () => ({
+    pgliteWasmModule: await WebAssembly.compile(readFileSync(join(PGLITE_DIST, 'pglite.wasm'))),
+    fsBundle: new Blob([readFileSync(join(PGLITE_DIST, 'pglite.data'))]),
+    loadDataDir: new Blob([readFileSync(PGLITE_TEMPLATE_FILES(await ensurePgliteTemplates()).appDump)]),
+  }))();
+  return createPgliteClient({ dataDir: undefined, label, engine: await pgliteEngine });
 }
 
 /**

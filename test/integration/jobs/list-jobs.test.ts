@@ -1,8 +1,8 @@
 // The jobs list is one statement per page (jobs, each job's last run, and the total), whatever the page size.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
-import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
+import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { createMigratedPglite } from '../../support/scheduler-harness.ts';
 
 let db: SqlClient;
