@@ -77,7 +77,8 @@ describe('the runtime image layout', () => {
       const outcome = await until(
         async () => (origin.exitCode !== null ? 'exited' : (await probe()) && 'healthy'),
         {
-          timeoutMs: 60_000,
+          // First start: two embedded databases are initialised; a busy machine can take minutes.
+          timeoutMs: 180_000,
           intervalMs: 50,
           what: 'the HEALTHCHECK passing',
         },
