@@ -10,6 +10,8 @@ import type { Logger } from '../observability/logger.ts';
 export interface JobContext {
   /** Aborted on timeout, on shutdown past the grace period, or when this replica lost the lease. */
   signal: AbortSignal;
+  /** The job's timeout: work that can bound itself on a server (a statement timeout) uses it. */
+  timeoutMs: number;
   /** A child logger carrying job, run and attempt. */
   logger: Logger;
   appDb: SqlClient;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { createJobsService, type JobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
-import { asDate } from '../../../src/scheduler/engine.ts';
+import { asDate } from '../../../src/scheduler/index.ts';
 import { type RunningOrigin, startOrigin } from '../../support/origin-process.ts';
 import { createMigratedTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { eventually } from '../../support/scheduler-harness.ts';

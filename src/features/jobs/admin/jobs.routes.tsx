@@ -40,6 +40,8 @@ import {
 
 const JOBS_PAGE_SIZE = 20;
 const RUNS_PAGE_SIZE = 20;
+/** How many of the newest runs the job page draws as a strip. */
+const STRIP_RUNS = 50;
 
 function jobFilters(c: AdminContext): JobFilters {
   const q = c.req.query();
@@ -247,9 +249,11 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
       page_size: RUNS_PAGE_SIZE,
       ...(runStatus ? { status: runStatus as never } : {}),
     });
+    const recent = await kit.jobs(c).listRuns({ job_id: job.id, page: 1, page_size: STRIP_RUNS });
     const base = `/admin/jobs/${job.id}`;
     return c.html(
       <JobPage
+        recentRuns={recent.items}
         chrome={await chromeFor(c)}
         assetVersion={kit.assetVersion}
         job={job}
