@@ -25,6 +25,8 @@ import { validationHook } from './http/validation.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { maskSecretsInText } from './observability/redact.ts';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export function createApp(deps: AppDependencies) {
   const { config, logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
@@ -34,6 +36,8 @@ export function createApp(deps: AppDependencies) {
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();
+    // A write answered here: this replica's pages go at once (the others hear the NOTIFY of the commit).
+    if (deps.pages && !SAFE_METHODS.has(c.req.method) && c.res.status < 400) deps.pages.changed();
   });
   app.use(requestMetrics(metrics));
   app.use(requestLogger(logger));

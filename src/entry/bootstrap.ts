@@ -3,10 +3,12 @@
 import { hostname } from 'node:os';
 import { ensureBootstrapAdmin } from '../auth/users.ts';
 import { type Config, ConfigError, parseConfig } from '../config/index.ts';
+import { createChangeFeed } from '../db/change-feed.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
 import { createLocalFileStore } from '../files/file-store.ts';
+import { createPageCache } from '../http/page-cache.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -104,6 +106,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     replicaId,
     observer: metrics.scheduler,
   });
+  const pages = createPageCache(await createChangeFeed(db.app, logger));
   return {
     config,
     db,
@@ -116,5 +119,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     jobs,
     alerts,
     metrics,
+    pages,
   };
 }
