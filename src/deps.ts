@@ -1,14 +1,14 @@
 // What the entries build and hand to createApp(): no module opens a connection on import.
 import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
-import type { FileStore } from './files/file-store.ts';
+import type { AlertsService } from './features/alerts/alerts.service.ts';
+import type { FileStore } from './features/files/file-store.ts';
+import type { JobsService } from './features/jobs/jobs.service.ts';
 import type { PageCache } from './http/page-cache.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Scheduler } from './scheduler/engine.ts';
-import type { AlertsService } from './services/alerts/alerts.service.ts';
-import type { JobsService } from './services/jobs/jobs.service.ts';
 
 export interface AppDependencies {
   config: Config;

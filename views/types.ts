@@ -1,6 +1,6 @@
 // Plain data the admin views receive. Views import types only: no database, scheduler or registry.
 export type { AuditEntry as AuditEntryView } from '../src/audit/list-audit.ts';
-export type { Job, Run } from '../src/services/jobs/jobs.schemas.ts';
+export type { Job, Run } from '../src/features/jobs/jobs.schemas.ts';
 
 export interface AdminUser {
   subject: string;

@@ -3,13 +3,13 @@
 // authentication); every POST needs the CSRF token; viewers get 403 for anything that changes state.
 import { Hono } from 'hono';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
-import { actorOf, jobsService } from '../api/jobs/jobs.common.ts';
+import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
+import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
+import { registerJobRoutes } from '../features/jobs/admin/jobs.routes.tsx';
+import { actorOf, jobsService } from '../features/jobs/api/jobs.common.ts';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';
 import { loadAdminAssets } from './assets.ts';
-import { registerAuditPage } from './audit.routes.tsx';
-import { registerJobRoutes } from './jobs.routes.tsx';
-import { registerLoginRoutes } from './login.routes.tsx';
 import { safeAdminPath } from './navigation.ts';
 import { type AdminKit, chromeFor } from './page.ts';
 import { hasValidCsrfToken, sessionPrincipal } from './session.ts';

@@ -2,10 +2,10 @@
 // of dependencies the router was built with.
 import type { Context } from 'hono';
 import type { PageChrome } from '../../views/types.ts';
+import type { Actor, JobsService } from '../features/jobs/jobs.service.ts';
 import { AppError } from '../http/errors.ts';
 import { type Role, roleAtLeast } from '../http/principal.ts';
 import type { AppBindings } from '../http/types.ts';
-import type { Actor, JobsService } from '../services/jobs/jobs.service.ts';
 import { NOTICES } from './navigation.ts';
 import { csrfToken } from './session.ts';
 

@@ -7,8 +7,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import { findUserByUsername } from '../auth/users.ts';
 import type { UserRow } from '../db/schema/index.ts';
+import { findUserByUsername } from '../features/users/users.service.ts';
 import type { Principal } from '../http/principal.ts';
 import type { AppBindings } from '../http/types.ts';
 

@@ -1,17 +1,18 @@
 // Every /api/v1 router in one chain, so its type describes the whole API for hono's typed client (hc).
 // New feature routers join the chain here.
-import type { FileStore } from '../files/file-store.ts';
+
+import { createAlertsRouter } from '../features/alerts/api/index.ts';
+import { createAuthRouter } from '../features/auth/api/index.ts';
+import { createFilesRouter } from '../features/files/api/index.ts';
+import type { FileStore } from '../features/files/file-store.ts';
+import { createHealthRouter } from '../features/health/api/index.ts';
+import { createCronRouter } from '../features/jobs/api/cron-preview.ts';
+import { createFunctionsRouter } from '../features/jobs/api/functions.ts';
+import { createJobsRouter } from '../features/jobs/api/index.ts';
+import { createRunsRouter } from '../features/runs/api/index.ts';
+import { createTokensRouter } from '../features/tokens/api/index.ts';
+import { createUsersRouter } from '../features/users/api/index.ts';
 import { createRouter } from '../http/router.ts';
-import { createAlertsRouter } from './alerts/index.ts';
-import { createAuthRouter } from './auth/index.ts';
-import { createCronRouter } from './cron/index.ts';
-import { createFilesRouter } from './files/index.ts';
-import { createFunctionsRouter } from './functions/index.ts';
-import { createHealthRouter } from './health/index.ts';
-import { createJobsRouter } from './jobs/index.ts';
-import { createRunsRouter } from './runs/index.ts';
-import { createTokensRouter } from './tokens/index.ts';
-import { createUsersRouter } from './users/index.ts';
 
 export function createApiRouter(options: { files: FileStore }) {
   return createRouter()

@@ -1,13 +1,13 @@
 // Builds the origin's dependencies from the environment: config → logger → databases → kv.
 // Shared by the Node entry, the Deno entry and the migrate command.
 import { hostname } from 'node:os';
-import { ensureBootstrapAdmin } from '../auth/users.ts';
 import { type Config, ConfigError, parseConfig } from '../config/index.ts';
 import { createChangeFeed } from '../db/change-feed.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
-import { createLocalFileStore } from '../files/file-store.ts';
+import { createLocalFileStore } from '../features/files/file-store.ts';
+import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
 import { createPageCache } from '../http/page-cache.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
@@ -72,8 +72,13 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   // The admin from ADMIN_USERNAME/ADMIN_PASSWORD exists with that password (created or brought in sync).
   try {
     const outcome = await ensureBootstrapAdmin(db.app.drizzle, config.auth);
-    if (outcome !== 'unchanged')
-      logger.info({ username: config.auth.adminUsername, outcome }, 'bootstrap admin');
+    if (outcome !== 'unchanged') {
+      // Names the variables, never the password: the operator knows where to change it.
+      logger.info(
+        { username: config.auth.adminUsername, outcome },
+        `bootstrap admin "${config.auth.adminUsername}" ${outcome}: its password comes from ADMIN_PASSWORD (the name from ADMIN_USERNAME); to change it, set ADMIN_PASSWORD and restart`,
+      );
+    }
   } catch (error) {
     if (!config.startup.withoutPostgres) {
       await db.close();

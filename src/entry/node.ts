@@ -55,10 +55,9 @@ async function main() {
     logger.info({ reason: signals.requested() }, 'shutdown complete');
     return exit(0);
   }
-  // Migrations ran in buildDependencies; only now may timers claim ticks.
-  await deps.scheduler?.start();
   deps.metrics ??= createMetrics({ processMetrics: true });
   const app = createApp(deps);
+  const closeDependencies = () => Promise.allSettled([deps.kv.close(), deps.db.close()]);
   // METRICS_PORT: /metrics on an internal listener (not published outside the container network).
   const metricsServer =
     config.metrics.port === undefined
@@ -69,6 +68,9 @@ async function main() {
           host: config.host,
           shutdownTimeoutMs: 1_000,
           logger: logger.child({ listener: 'metrics' }),
+        }).catch(async (error: unknown) => {
+          await closeDependencies();
+          throw listenRefusal(error, 'METRICS_PORT', config.host, config.metrics.port!);
         });
   const running = await startNodeServer({
     fetch: app.fetch,
@@ -84,7 +86,14 @@ async function main() {
       { name: 'kv', close: () => deps.kv.close() },
       { name: 'databases', close: () => deps.db.close() },
     ],
+  }).catch(async (error: unknown) => {
+    await metricsServer?.shutdown('listen failed');
+    await closeDependencies();
+    throw listenRefusal(error, 'PORT', config.host, config.port);
   });
+  // Migrations ran in buildDependencies and the port is ours: only now may timers claim ticks, so a
+  // process that cannot listen never runs (or logs) a scheduler.
+  await deps.scheduler?.start();
   logger.info(
     {
       env: config.appEnv,
@@ -99,6 +108,27 @@ async function main() {
     await running.shutdown(signal);
     exit(0);
   });
+}
+
+/** A listen failure as the one line an operator needs: what is wrong and which variable fixes it. */
+function listenRefusal(error: unknown, variable: string, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return new StartupRefused(
+      `startup error: port ${port} is in use on ${host}; stop the other process or set ${variable}=<a free port>`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new StartupRefused(
+      `startup error: not allowed to listen on port ${port}; set ${variable} to a port above 1023`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new StartupRefused(
+      `startup error: ${host} is not an address of this machine; set HOST=127.0.0.1 (or 0.0.0.0 in a container)`,
+    );
+  }
+  return error;
 }
 
 main().catch((error: unknown) => {

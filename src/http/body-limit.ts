@@ -1,5 +1,5 @@
 // A ceiling on request bodies under /api, so a huge JSON body is refused with 413 instead of being parsed.
-// Uploads are exempt here: they are streamed and limited by MAX_FILE_SIZE in src/files/receive-upload.ts.
+// Uploads are exempt here: they are streamed and limited by MAX_FILE_SIZE in src/features/files/receive-upload.ts.
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { errorResponse } from './errors.ts';

@@ -2,13 +2,13 @@
 // after migrations and stops it first on shutdown).
 import type { Config } from '../config/index.ts';
 import type { Databases } from '../db/index.ts';
-import type { FileStore } from '../files/file-store.ts';
-import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
+import { type AlertsService, createAlertsService } from '../features/alerts/alerts.service.ts';
+import type { FileStore } from '../features/files/file-store.ts';
+import { createJobsService, type JobsService } from '../features/jobs/jobs.service.ts';
+import { createJobRegistry, type JobRegistry } from '../job-functions/registry.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createSecretBox } from '../secrets/secret-box.ts';
-import { type AlertsService, createAlertsService } from '../services/alerts/alerts.service.ts';
-import { createJobsService, type JobsService } from '../services/jobs/jobs.service.ts';
 import { createScheduler, type Scheduler, type SchedulerObserver } from './engine.ts';
 
 export {

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentDisposition, parseRange } from '../../src/api/files/http-ranges.ts';
-import { ensureBootstrapAdmin } from '../../src/auth/users.ts';
-import { createLocalFileStore, InvalidStorageKeyError } from '../../src/files/file-store.ts';
+import { contentDisposition, parseRange } from '../../src/features/files/api/http-ranges.ts';
+import { createLocalFileStore, InvalidStorageKeyError } from '../../src/features/files/file-store.ts';
+import { ensureBootstrapAdmin } from '../../src/features/users/users.service.ts';
 import { ADMIN, startTestApi, type TestApi } from '../support/api-app.ts';
 
 describe('FileStore on the local volume', () => {

@@ -1,5 +1,9 @@
 // The origin process refuses an unsafe production configuration: non-zero exit, one line naming the
 // variable, and the secret nowhere in its output.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { killStrayOrigins, runOriginToExit } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
@@ -66,5 +70,35 @@ describe('origin process: production refusals', () => {
       /^startup error: DB_APP_URL: cannot connect to postgres:\/\/u:\*\*\*@127\.0\.0\.1/,
     );
     expect(output).not.toContain('secretpw');
+  });
+});
+
+describe('origin process: a port that is taken', () => {
+  it('says which port is in use and that PORT fixes it, in one line, and never starts the scheduler', {
+    timeout: 240_000,
+  }, async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'app-server-busy-port-'));
+    try {
+      const result = await runOriginToExit({
+        APP_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+      });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr.trim()).toBe(
+        `startup error: port ${port} is in use on 127.0.0.1; stop the other process or set PORT=<a free port>`,
+      );
+      // The listen failed, so nothing that would claim ticks ever started.
+      expect(result.stdout).not.toMatch(/scheduler started/);
+      expect(result.stdout).not.toMatch(/EADDRINUSE/);
+    } finally {
+      squatter.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,8 +6,8 @@ import { createPgliteClient, type SqlClient } from '../../src/db/client.ts';
 import { createLegacyDatabase, type LegacyDatabase } from '../../src/db/legacy.ts';
 import { LEGACY_DEMO_SCHEMA } from '../../src/db/legacy-demo.ts';
 import { checkLegacyStatement, loadLegacyGuard } from '../../src/db/legacy-guard.ts';
-import { legacySqlReportJob, readOnlyProblem } from '../../src/jobs/builtin/legacy-report.ts';
-import type { JobContext } from '../../src/jobs/types.ts';
+import { legacySqlReportJob, readOnlyProblem } from '../../src/job-functions/builtin/legacy-report.ts';
+import type { JobContext } from '../../src/job-functions/types.ts';
 import { bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 import { HTML_INJECTIONS, SQL_INJECTIONS } from './fuzz-corpus.ts';
 

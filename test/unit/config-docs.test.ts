@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ENV_KEYS, parseConfig } from '../../src/config/index.ts';
+import { parseEnvFile } from '../support/sizes.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -20,12 +21,8 @@ function templateEntries(text: string): { key: string; value: string; commented:
   return entries;
 }
 
-const activeEnv = (text: string) =>
-  Object.fromEntries(
-    templateEntries(text)
-      .filter((entry) => !entry.commented)
-      .map((entry) => [entry.key, entry.value]),
-  );
+/** The active assignments, read the way bash and compose read them (quotes removed; see env-templates.test). */
+const activeEnv = (text: string) => parseEnvFile(text);
 
 describe('docs/config/env_variables.md', () => {
   const documented = documentedVariables(read('docs/config/env_variables.md'));
@@ -89,7 +86,9 @@ describe('env templates', () => {
 
   it('holds no real secret: every password and secret is a placeholder or a known default', () => {
     for (const file of ['.env.local.example', '.env.aws.example']) {
-      const env = Object.fromEntries(templateEntries(read(file)).map((entry) => [entry.key, entry.value]));
+      const env = Object.fromEntries(
+        templateEntries(read(file)).map((entry) => [entry.key, parseEnvFile(`X=${entry.value}`).X ?? '']),
+      );
       for (const key of ['ADMIN_PASSWORD', 'JWT_SECRET_KEY']) {
         if (env[key] === undefined) continue;
         // Refused in production: a placeholder or a default.

@@ -27,8 +27,9 @@ const PROBES: Record<string, string[]> = {
     "import { migrateAppDatabase } from '../db/migrate.ts';",
     "import * as db from '../db';",
     "import { startScheduler } from '../scheduler/index.ts';",
-    "import { jobs } from '../jobs/registry.ts';",
-    "import { storeFile } from '../files/storage.ts';",
+    "import { jobs } from '../job-functions/registry.ts';",
+    "import { storeFile } from '../features/files/file-store.ts';",
+    "import { createJobsService } from '../features/jobs/jobs.service.ts';",
   ],
   'src/entry/worker.ts': [
     "import { createDatabases } from '../db/index.ts';",
@@ -37,7 +38,7 @@ const PROBES: Record<string, string[]> = {
   'views/pages/probe.tsx': [
     "import { createDatabases } from '../../src/db/index.ts';",
     "import { claimTick } from '../../src/scheduler/claim.ts';",
-    "import { jobs } from '../../src/jobs/registry.ts';",
+    "import { jobs } from '../../src/job-functions/registry.ts';",
     "import { createRedisStore } from '../../src/kv/redis.ts';",
     "import postgres from 'postgres';",
     "import { Cron } from 'croner';",
@@ -46,11 +47,11 @@ const PROBES: Record<string, string[]> = {
 
 /** Imports that must stay allowed. */
 const ALLOWED: Record<string, string[]> = {
-  'src/api/probe.ts': [
+  'src/features/probe/probe.ts': [
     "import postgres from 'postgres';",
     "import { readFileSync } from 'node:fs';",
-    "import { createDatabases } from '../db/index.ts';",
-    "import { startScheduler } from '../scheduler/index.ts';",
+    "import { createDatabases } from '../../db/index.ts';",
+    "import { startScheduler } from '../../scheduler/index.ts';",
   ],
   'src/edge/allowed.ts': [
     "import { Hono } from 'hono';",
@@ -59,6 +60,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   'views/pages/allowed.tsx': [
     "import type { FC } from 'hono/jsx';",
+    "import type { Job } from '../../src/features/jobs/jobs.schemas.ts';",
     "import { APP_VERSION } from '../../src/version.ts';",
   ],
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrincipalCache } from '../../src/auth/principal-cache.ts';
+import { createPrincipalCache } from '../../src/features/auth/principal-cache.ts';
 import type { Principal } from '../../src/http/principal.ts';
 
 const alice: Principal = { subject: 'alice', role: 'admin', via: 'jwt' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLoginGuard } from '../../src/auth/login-guard.ts';
 import { parseConfig } from '../../src/config/index.ts';
+import { createLoginGuard } from '../../src/features/auth/login-guard.ts';
 import { AppError } from '../../src/http/errors.ts';
 import { hitRateLimit, rateLimitHeaders } from '../../src/http/rate-limit.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';

@@ -5,9 +5,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
+import { type AlertsService, createAlertsService } from '../../../src/features/alerts/alerts.service.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
-import { type AlertsService, createAlertsService } from '../../../src/services/alerts/alerts.service.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
 import {
   createGate,

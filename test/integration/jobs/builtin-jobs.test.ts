@@ -9,14 +9,14 @@ import type { Config } from '../../../src/config/index.ts';
 import { createPgliteClient, type SqlClient } from '../../../src/db/client.ts';
 import { createLegacyDatabase, type LegacyDatabase } from '../../../src/db/legacy.ts';
 import { ensureLegacyDemoSchema } from '../../../src/db/legacy-demo.ts';
-import { createLocalFileStore } from '../../../src/files/file-store.ts';
-import { filesCleanupJob } from '../../../src/jobs/builtin/files-cleanup.ts';
-import { helloJob } from '../../../src/jobs/builtin/heartbeat.ts';
-import { httpRequestJob, isPrivateAddress } from '../../../src/jobs/builtin/http-request.ts';
-import { legacySqlReportJob, readOnlyProblem } from '../../../src/jobs/builtin/legacy-report.ts';
-import { pruneRunsJob } from '../../../src/jobs/builtin/prune-runs.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
-import type { JobContext, JobFunction } from '../../../src/jobs/types.ts';
+import { createLocalFileStore } from '../../../src/features/files/file-store.ts';
+import { filesCleanupJob } from '../../../src/job-functions/builtin/files-cleanup.ts';
+import { helloJob } from '../../../src/job-functions/builtin/heartbeat.ts';
+import { httpRequestJob, isPrivateAddress } from '../../../src/job-functions/builtin/http-request.ts';
+import { legacySqlReportJob, readOnlyProblem } from '../../../src/job-functions/builtin/legacy-report.ts';
+import { pruneRunsJob } from '../../../src/job-functions/builtin/prune-runs.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
+import type { JobContext, JobFunction } from '../../../src/job-functions/types.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import {
   createMigratedPglite,

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteClient, type SqlClient } from '../../../src/db/client.ts';
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
-import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
+import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 
 let db: SqlClient;
 const statements: string[] = [];

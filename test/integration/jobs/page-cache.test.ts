@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../../../src/db/change-feed.ts';
 import { createPgliteClient, type SqlClient } from '../../../src/db/client.ts';
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
+import { createJobsService, type JobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createPageCache, type PageCache } from '../../../src/http/page-cache.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
-import { createJobsService, type JobsService } from '../../../src/services/jobs/jobs.service.ts';
 
 let db: SqlClient;
 let feed: ChangeFeed;

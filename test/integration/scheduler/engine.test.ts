@@ -2,9 +2,9 @@
 // Ticks are passed in explicitly, so nothing here depends on the wall clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
+import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
-import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
 import {
   createGate,
   createMigratedPglite,

@@ -1,16 +1,16 @@
 // The scheduler's API through the real app (createApp) on PGlite: roles, validation, optimistic concurrency,
 // run-now idempotency, retries, archive, the 405 on DELETE, functions and cron preview.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountSchedulerApi } from '../../../src/api/jobs/index.ts';
 import { createApp } from '../../../src/app.ts';
-import { issueAccessToken } from '../../../src/auth/jwt.ts';
-import { createUser } from '../../../src/auth/users.ts';
 import type { SqlClient } from '../../../src/db/client.ts';
 import type { AppDependencies } from '../../../src/deps.ts';
+import { issueAccessToken } from '../../../src/features/auth/jwt.ts';
+import { mountSchedulerApi } from '../../../src/features/jobs/api/index.ts';
+import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createUser } from '../../../src/features/users/users.service.ts';
 import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
-import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
 import {
   createGate,
   createMigratedPglite,

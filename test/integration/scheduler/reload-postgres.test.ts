@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
+import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import type { Scheduler } from '../../../src/scheduler/engine.ts';
-import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
 import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { createTestScheduler, eventually, insertJob } from '../../support/scheduler-harness.ts';
 

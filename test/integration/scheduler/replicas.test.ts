@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
+import { createJobsService, type JobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { asDate } from '../../../src/scheduler/engine.ts';
-import { createJobsService, type JobsService } from '../../../src/services/jobs/jobs.service.ts';
 import { type RunningOrigin, startOrigin } from '../../support/origin-process.ts';
 import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { eventually } from '../../support/scheduler-harness.ts';

@@ -4,14 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
-import { createLocalFileStore } from '../../../src/files/file-store.ts';
-import { createJobRegistry } from '../../../src/jobs/registry.ts';
+import { createLocalFileStore } from '../../../src/features/files/file-store.ts';
+import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
+import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createScheduler, type Scheduler } from '../../../src/scheduler/engine.ts';
 import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { rotateSecrets, unopenableKeyIds } from '../../../src/secrets/stored-secrets.ts';
-import { createJobsService } from '../../../src/services/jobs/jobs.service.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
 import { captureLines } from '../../support/test-deps.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.ts';

@@ -1,0 +1,70 @@
+// Sends one alert to one channel over its wire format: signed JSON for generic webhooks, {text} for Slack,
+// {content} for Discord, SMTP for e-mail. Throws on anything but success; describeFailure() says why without the
+// URL (Slack, Discord and SMTP URLs are credentials).
+import { assertPublicDestination } from '../../lib/private-address.ts';
+import { maskSecretsInText } from '../../observability/redact.ts';
+import { type EmailSettings, sendAlertEmail } from './email.ts';
+import { type AlertEvent, channelBody } from './messages.ts';
+import {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  TIMESTAMP_HEADER,
+} from './signature.ts';
+
+export type ChannelKind = 'webhook' | 'slack' | 'discord' | 'email';
+
+export interface AlertTarget {
+  kind: ChannelKind;
+  /** Opened from the channel's sealed secrets. */
+  url: string;
+  signingSecret?: string;
+  settings: Record<string, unknown>;
+}
+
+export interface SendOptions {
+  allowPrivate: boolean;
+  timeoutMs: number;
+}
+
+export async function sendAlert(target: AlertTarget, event: AlertEvent, options: SendOptions): Promise<void> {
+  const url = new URL(target.url);
+  await assertPublicDestination(url, options.allowPrivate, 'ALERTS_ALLOW_PRIVATE');
+  if (target.kind === 'email') {
+    return sendAlertEmail(target.url, target.settings as unknown as EmailSettings, event, options.timeoutMs);
+  }
+  const body = channelBody(target.kind, event);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'app-server-alerts',
+  };
+  if (target.kind === 'webhook') {
+    const timestamp = Math.floor(Date.now() / 1000);
+    headers[TIMESTAMP_HEADER] = String(timestamp);
+    headers[SIGNATURE_HEADER] = signWebhookBody(target.signingSecret ?? '', timestamp, body);
+    headers[DELIVERY_HEADER] = event.delivery_id;
+    headers[EVENT_HEADER] = event.event;
+  }
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    // A redirect could lead to a private address; report it instead of following.
+    redirect: 'manual',
+    signal: AbortSignal.timeout(options.timeoutMs),
+  });
+  await response.body?.cancel().catch(() => {});
+  if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
+}
+
+/** Why a send failed, in a few words and without the URL. */
+export function describeFailure(error: unknown): string {
+  const err = error as { name?: string; message?: string; code?: unknown; cause?: { code?: string } };
+  if (err?.message?.startsWith('HTTP ') || err?.message?.startsWith('refusing ')) return err.message;
+  if (err?.name === 'TimeoutError') return 'timed out';
+  // fetch puts the system error in cause; nodemailer (EAUTH, ECONNECTION) and a missing key
+  // (encryption_key_missing) carry a code of their own. Messages are left out: they can quote URLs.
+  const code = err?.cause?.code ?? (typeof err?.code === 'string' ? err.code : undefined);
+  return maskSecretsInText(code ?? err?.name ?? 'request failed');
+}

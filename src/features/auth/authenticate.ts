@@ -1,0 +1,79 @@
+// Authentication: turns `Authorization: Bearer <JWT or API token>` into c.var.principal, and refuses
+// anonymous requests under /api except on the public paths (health, login, and the docs when public).
+// Other ways to authenticate (the admin session) plug in as extra resolvers.
+import type { Context, MiddlewareHandler } from 'hono';
+import { AppError } from '../../http/errors.ts';
+import type { Principal } from '../../http/principal.ts';
+import type { AppBindings } from '../../http/types.ts';
+import { findLiveApiToken, looksLikeApiToken } from '../tokens/tokens.service.ts';
+import { findUserByUsername } from '../users/users.service.ts';
+import { verifyAccessToken } from './jwt.ts';
+import { principalCacheFor } from './principal-cache.ts';
+
+/** Returns a principal, undefined (not mine: try the next), or throws an AppError (mine, but invalid). */
+export type PrincipalResolver = (c: Context<AppBindings>) => Promise<Principal | undefined>;
+
+export interface AuthenticationOptions {
+  /** Answers true for paths anyone may call. */
+  isPublic: (path: string) => boolean;
+  resolvers?: PrincipalResolver[];
+}
+
+const invalidToken = () =>
+  new AppError(401, 'invalid_token', 'The bearer token is invalid, expired or revoked', null, {
+    'WWW-Authenticate': 'Bearer error="invalid_token"',
+  });
+
+export const bearerResolver: PrincipalResolver = async (c) => {
+  const header = c.req.header('Authorization');
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw invalidToken();
+  const token = match[1]!;
+  const { db, config } = c.var.deps;
+
+  if (looksLikeApiToken(token)) {
+    const row = await findLiveApiToken(db.app.drizzle, token);
+    if (!row) throw invalidToken();
+    return { subject: `token:${row.name}`, role: row.role, via: 'api_token' };
+  }
+  const cache = principalCacheFor(c.var.deps);
+  const cached = cache.get(token);
+  if (cached) return cached;
+  const generation = cache.generation;
+  const claims = await verifyAccessToken(config.auth, token);
+  if (!claims) throw invalidToken();
+  // The user's current row decides: a disabled user, a changed role or a reset password take effect at
+  // once here and within the cache's TTL on other replicas.
+  const user = await findUserByUsername(db.app.drizzle, claims.sub);
+  if (!user || user.disabled) throw invalidToken();
+  if (user.passwordChangedAt.getTime() !== claims.pwd) throw invalidToken();
+  const principal: Principal = { subject: user.username, role: user.role, via: 'jwt' };
+  cache.set(token, { principal, username: user.username, tokenExpiresAt: claims.exp * 1000 }, generation);
+  return principal;
+};
+
+export function authentication(options: AuthenticationOptions): MiddlewareHandler<AppBindings> {
+  const resolvers = [bearerResolver, ...(options.resolvers ?? [])];
+  return async (c, next) => {
+    const isPublic = c.req.method === 'OPTIONS' || options.isPublic(c.req.path);
+    let principal: Principal | undefined;
+    try {
+      for (const resolve of resolvers) {
+        principal = await resolve(c);
+        if (principal) break;
+      }
+    } catch (error) {
+      // A bad token on a public path (health, login) is ignored rather than refused.
+      if (!isPublic) throw error;
+      principal = undefined;
+    }
+    c.set('principal', principal);
+    if (!principal && !isPublic) {
+      throw new AppError(401, 'unauthorized', 'Authentication required', null, {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,328 @@
+// Jobs: the list (live rows, in-place enable switch), the create/edit form (cron preview and the function's
+// arguments as fragments), the job page (runs, run now, retry, archive). Every change goes through the jobs
+// service, so the admin UI and the API validate and audit the same way. Plain form posts redirect (PRG).
+import type { Hono } from 'hono';
+import { ArgsHelp } from '../../../../views/components/args-help.tsx';
+import { CronPreview } from '../../../../views/components/cron-preview.tsx';
+import { queryString } from '../../../../views/components/format.ts';
+import { JobRow, JobRows } from '../../../../views/components/job-rows.tsx';
+import { RunRows } from '../../../../views/components/run-rows.tsx';
+import { type FieldErrors, JobFormPage, type JobFormValues } from '../../../../views/pages/job-form-page.tsx';
+import { JobPage } from '../../../../views/pages/job-page.tsx';
+import { type JobFilters, JobsPage } from '../../../../views/pages/jobs-page.tsx';
+import { safeAdminPath, withNotice } from '../../../admin/navigation.ts';
+import {
+  type AdminContext,
+  type AdminKit,
+  chromeFor,
+  isHtmx,
+  pageParam,
+  requireAdminRole,
+} from '../../../admin/page.ts';
+import { MISFIRE_POLICIES, OVERLAP_POLICIES, RUN_STATUSES } from '../../../db/schema/index.ts';
+import { AppError } from '../../../http/errors.ts';
+import type { AppBindings } from '../../../http/types.ts';
+import type { ValidationIssue } from '../../../http/validation.ts';
+import { JOB_STATUSES, type Job, JobListQuerySchema } from '../jobs.schemas.ts';
+import {
+  defaultFormValues,
+  fieldErrorsFromIssues,
+  formValuesFromBody,
+  formValuesFromJob,
+  jobInputFromForm,
+} from './job-form.ts';
+
+const JOBS_PAGE_SIZE = 20;
+const RUNS_PAGE_SIZE = 20;
+
+function jobFilters(c: AdminContext): JobFilters {
+  const q = c.req.query();
+  return {
+    q: (q.q ?? '').slice(0, 120),
+    status: (JOB_STATUSES as readonly string[]).includes(q.status ?? '') ? q.status! : '',
+    enabled: q.enabled === 'true' || q.enabled === 'false' ? q.enabled : '',
+    func: (q.func ?? '').slice(0, 200),
+    archived: q.archived === 'include' || q.archived === 'only' ? q.archived : 'exclude',
+  };
+}
+
+async function listForFilters(kit: AdminKit, c: AdminContext, filters: JobFilters, page: number) {
+  const query = JobListQuerySchema.parse({
+    ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')),
+    page,
+    page_size: JOBS_PAGE_SIZE,
+  });
+  return kit.jobs(c).listJobs(query);
+}
+
+function runStatusParam(c: AdminContext): string {
+  const status = c.req.query('status') ?? '';
+  return (RUN_STATUSES as readonly string[]).includes(status) ? status : '';
+}
+
+export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
+  const functionViews = (c: AdminContext) => kit.jobs(c).listFunctions();
+
+  admin.get('/jobs', async (c) => {
+    const filters = jobFilters(c);
+    const page = pageParam(c.req.query('page'));
+    const result = await listForFilters(kit, c, filters, page);
+    const here = `/admin/jobs${queryString({ ...filters, archived: filters.archived === 'exclude' ? '' : filters.archived, page: page > 1 ? page : undefined })}`;
+    return c.html(
+      <JobsPage
+        chrome={await chromeFor(c)}
+        assetVersion={kit.assetVersion}
+        jobs={result.items}
+        filters={filters}
+        statuses={JOB_STATUSES}
+        functions={functionViews(c).map((fn) => fn.key)}
+        links={{
+          page,
+          pageSize: JOBS_PAGE_SIZE,
+          total: result.total,
+          href: (p) => `/admin/jobs${queryString({ ...filters, page: p })}`,
+        }}
+        pollUrl={`/admin/jobs/rows${queryString({ ...filters, page })}`}
+        returnTo={here}
+      />,
+    );
+  });
+
+  admin.get('/jobs/rows', async (c) => {
+    const filters = jobFilters(c);
+    const page = pageParam(c.req.query('page'));
+    const result = await listForFilters(kit, c, filters, page);
+    const chrome = await chromeFor(c);
+    return c.html(
+      <JobRows
+        jobs={result.items}
+        can={chrome.can}
+        csrfToken={chrome.csrfToken}
+        pollUrl={`/admin/jobs/rows${queryString({ ...filters, page })}`}
+        returnTo={`/admin/jobs${queryString({ ...filters, page })}`}
+      />,
+    );
+  });
+
+  admin.get('/cron-preview', (c) => {
+    const cron = (c.req.query('cron') ?? '').slice(0, 200);
+    const timezone = (c.req.query('timezone') ?? 'UTC').slice(0, 64) || 'UTC';
+    if (!cron.trim()) return c.html(<CronPreview preview={null} />);
+    return c.html(<CronPreview preview={kit.jobs(c).previewCron(cron, timezone, 5)} />);
+  });
+
+  admin.get('/function-args', (c) => {
+    const fn = functionViews(c).find((f) => f.key === c.req.query('func'));
+    return c.html(<ArgsHelp fn={fn} />);
+  });
+
+  const renderForm = async (
+    c: AdminContext,
+    options: {
+      values: JobFormValues;
+      errors?: FieldErrors;
+      formError?: string;
+      job?: Job;
+      conflict?: Job;
+      status?: 200 | 409 | 422;
+    },
+  ) => {
+    const { values } = options;
+    return c.html(
+      <JobFormPage
+        chrome={await chromeFor(c)}
+        assetVersion={kit.assetVersion}
+        job={
+          options.job
+            ? { id: options.job.id, version: options.job.version, name: options.job.name }
+            : undefined
+        }
+        values={values}
+        errors={options.errors ?? {}}
+        formError={options.formError}
+        conflict={options.conflict}
+        functions={functionViews(c)}
+        timezones={kit.timezones}
+        overlapPolicies={OVERLAP_POLICIES}
+        misfirePolicies={MISFIRE_POLICIES}
+        preview={
+          values.cron.trim() ? kit.jobs(c).previewCron(values.cron, values.timezone || 'UTC', 5) : null
+        }
+      />,
+      options.status ?? 200,
+    );
+  };
+
+  /** Turns the service's refusals of a form into messages beside the fields; anything else propagates. */
+  const formProblem = (error: unknown, errors: FieldErrors): string => {
+    if (!(error instanceof AppError)) throw error;
+    if (error.status === 422 && Array.isArray(error.detail)) {
+      fieldErrorsFromIssues(error.detail as ValidationIssue[], errors);
+      return 'The job is not valid: see the messages beside the fields.';
+    }
+    if (error.code === 'name_taken') {
+      errors.name = [...(errors.name ?? []), error.message];
+      return 'The job is not valid: see the messages beside the fields.';
+    }
+    throw error;
+  };
+
+  admin.get('/jobs/new', async (c) => {
+    requireAdminRole(c, 'admin');
+    return renderForm(c, { values: defaultFormValues() });
+  });
+
+  admin.post('/jobs', async (c) => {
+    requireAdminRole(c, 'admin');
+    const values = formValuesFromBody(await c.req.parseBody());
+    const { input, errors } = jobInputFromForm(values);
+    if (Object.keys(errors).length) {
+      return renderForm(c, { values, errors, formError: 'The job is not valid.', status: 422 });
+    }
+    try {
+      const job = await kit.jobs(c).createJob(input, kit.actor(c));
+      return c.redirect(withNotice(`/admin/jobs/${job.id}`, 'created'), 303);
+    } catch (error) {
+      const formError = formProblem(error, errors);
+      return renderForm(c, { values, errors, formError, status: 422 });
+    }
+  });
+
+  admin.get('/jobs/:id', async (c) => {
+    const job = await kit.jobs(c).getJob(c.req.param('id'));
+    const runStatus = runStatusParam(c);
+    const page = pageParam(c.req.query('page'));
+    const runs = await kit.jobs(c).listRuns({
+      job_id: job.id,
+      page,
+      page_size: RUNS_PAGE_SIZE,
+      ...(runStatus ? { status: runStatus as never } : {}),
+    });
+    const base = `/admin/jobs/${job.id}`;
+    return c.html(
+      <JobPage
+        chrome={await chromeFor(c)}
+        assetVersion={kit.assetVersion}
+        job={job}
+        runs={runs.items}
+        runStatus={runStatus}
+        runStatuses={RUN_STATUSES}
+        links={{
+          page,
+          pageSize: RUNS_PAGE_SIZE,
+          total: runs.total,
+          href: (p) => `${base}${queryString({ status: runStatus, page: p })}`,
+        }}
+        pollUrl={`${base}/runs${queryString({ status: runStatus, page })}`}
+        returnTo={`${base}${queryString({ status: runStatus, page })}`}
+      />,
+    );
+  });
+
+  admin.get('/jobs/:id/runs', async (c) => {
+    const id = c.req.param('id');
+    const runStatus = runStatusParam(c);
+    const page = pageParam(c.req.query('page'));
+    const runs = await kit.jobs(c).listRuns({
+      job_id: id,
+      page,
+      page_size: RUNS_PAGE_SIZE,
+      ...(runStatus ? { status: runStatus as never } : {}),
+    });
+    const chrome = await chromeFor(c);
+    const base = `/admin/jobs/${id}`;
+    return c.html(
+      <RunRows
+        runs={runs.items}
+        can={chrome.can}
+        csrfToken={chrome.csrfToken}
+        pollUrl={`${base}/runs${queryString({ status: runStatus, page })}`}
+        returnTo={`${base}${queryString({ status: runStatus, page })}`}
+      />,
+    );
+  });
+
+  admin.get('/jobs/:id/edit', async (c) => {
+    requireAdminRole(c, 'admin');
+    const job = await kit.jobs(c).getJob(c.req.param('id'));
+    if (job.archived_at) throw new AppError(409, 'job_archived', 'Unarchive the job before editing it.');
+    return renderForm(c, { values: formValuesFromJob(job), job });
+  });
+
+  admin.post('/jobs/:id', async (c) => {
+    requireAdminRole(c, 'admin');
+    const id = c.req.param('id');
+    const job = await kit.jobs(c).getJob(id);
+    const body = await c.req.parseBody();
+    const values = formValuesFromBody(body);
+    const version = Number(body.version);
+    const { input, errors } = jobInputFromForm(values);
+    if (Object.keys(errors).length) {
+      return renderForm(c, { values, errors, job, formError: 'The job is not valid.', status: 422 });
+    }
+    try {
+      await kit.jobs(c).updateJob(id, input, Number.isInteger(version) ? version : undefined, kit.actor(c));
+      return c.redirect(withNotice(`/admin/jobs/${id}`, 'saved'), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'version_conflict') {
+        const current = (error.detail as { current: Job }).current;
+        return renderForm(c, {
+          values,
+          job,
+          conflict: current,
+          formError: error.message,
+          status: 409,
+        });
+      }
+      const formError = formProblem(error, errors);
+      return renderForm(c, { values, errors, job, formError, status: 422 });
+    }
+  });
+
+  admin.post('/jobs/:id/toggle', async (c) => {
+    requireAdminRole(c, 'operator');
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const enabled = body.enabled === 'true';
+    await kit.jobs(c).setEnabled(id, enabled, kit.actor(c));
+    const returnTo = safeAdminPath(typeof body.return_to === 'string' ? body.return_to : undefined);
+    if (isHtmx(c)) {
+      const job = await kit.jobs(c).getJob(id);
+      const chrome = await chromeFor(c);
+      return c.html(<JobRow job={job} can={chrome.can} csrfToken={chrome.csrfToken} returnTo={returnTo} />);
+    }
+    return c.redirect(withNotice(returnTo, enabled ? 'enabled' : 'disabled'), 303);
+  });
+
+  admin.post('/jobs/:id/run', async (c) => {
+    requireAdminRole(c, 'operator');
+    const id = c.req.param('id');
+    await kit.jobs(c).runNow(id, kit.actor(c));
+    return c.redirect(`${withNotice(`/admin/jobs/${id}`, 'run')}#runs`, 303);
+  });
+
+  admin.post('/jobs/:id/archive', async (c) => {
+    requireAdminRole(c, 'admin');
+    const id = c.req.param('id');
+    await kit.jobs(c).archiveJob(id, kit.actor(c));
+    return c.redirect(withNotice(`/admin/jobs/${id}`, 'archived'), 303);
+  });
+
+  admin.post('/jobs/:id/unarchive', async (c) => {
+    requireAdminRole(c, 'admin');
+    const id = c.req.param('id');
+    await kit.jobs(c).unarchiveJob(id, kit.actor(c));
+    return c.redirect(withNotice(`/admin/jobs/${id}`, 'unarchived'), 303);
+  });
+
+  admin.post('/runs/:id/retry', async (c) => {
+    requireAdminRole(c, 'operator');
+    const { run } = await kit.jobs(c).retryRun(c.req.param('id'), kit.actor(c));
+    const body = await c.req.parseBody();
+    const back = safeAdminPath(
+      typeof body.return_to === 'string' ? body.return_to : undefined,
+      `/admin/jobs/${run.job_id}`,
+    );
+    return c.redirect(withNotice(back, 'retried'), 303);
+  });
+}

@@ -1,0 +1,137 @@
+// Users: create, list, change role, disable, reset password, and the bootstrap admin from the config.
+// Rows leave this module only as UserView (no password hash).
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Config } from '../../config/index.ts';
+import type { Drizzle } from '../../db/index.ts';
+import { type UserRow, users } from '../../db/schema/index.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Role } from '../../http/principal.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  disabled: boolean;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  password_changed_at: string;
+  last_login_at: string | null;
+}
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    disabled: row.disabled,
+    created_by: row.createdBy,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    password_changed_at: row.passwordChangedAt.toISOString(),
+    last_login_at: row.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+const byUsername = (username: string) => sql`lower(${users.username}) = lower(${username})`;
+
+export async function findUserByUsername(db: Drizzle, username: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(byUsername(username)).limit(1);
+  return row;
+}
+
+export async function findUserById(db: Drizzle, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row;
+}
+
+export async function listUsers(db: Drizzle): Promise<UserRow[]> {
+  return db.select().from(users).orderBy(asc(users.username));
+}
+
+export async function createUser(
+  db: Drizzle,
+  input: { username: string; password: string; role: Role; createdBy: string },
+): Promise<UserRow> {
+  if (await findUserByUsername(db, input.username)) {
+    throw new AppError(409, 'conflict', `A user named ${input.username} already exists`);
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const [row] = await db
+      .insert(users)
+      .values({ username: input.username, role: input.role, passwordHash, createdBy: input.createdBy })
+      .returning();
+    return row!;
+  } catch (error) {
+    // A concurrent create with the same name lost the race on the unique index.
+    if (isUniqueViolation(error)) {
+      throw new AppError(409, 'conflict', `A user named ${input.username} already exists`);
+    }
+    throw error;
+  }
+}
+
+/** Postgres 23505, whether the driver's error arrives bare or wrapped by drizzle (as `cause`). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 3; depth++) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export async function updateUser(
+  db: Drizzle,
+  id: string,
+  changes: { role?: Role; disabled?: boolean; password?: string },
+): Promise<UserRow | undefined> {
+  const values: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+  if (changes.role !== undefined) values.role = changes.role;
+  if (changes.disabled !== undefined) values.disabled = changes.disabled;
+  if (changes.password !== undefined) {
+    values.passwordHash = await hashPassword(changes.password);
+    values.passwordChangedAt = new Date();
+  }
+  const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  return row;
+}
+
+export async function markLogin(db: Drizzle, id: string): Promise<void> {
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
+}
+
+/**
+ * The admin from ADMIN_USERNAME/ADMIN_PASSWORD exists, is an enabled admin, and has that password.
+ * Runs at start on every replica; it only writes when something differs.
+ */
+export async function ensureBootstrapAdmin(
+  db: Drizzle,
+  auth: Config['auth'],
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const existing = await findUserByUsername(db, auth.adminUsername);
+  if (!existing) {
+    try {
+      await createUser(db, {
+        username: auth.adminUsername,
+        password: auth.adminPassword,
+        role: 'admin',
+        createdBy: 'bootstrap',
+      });
+      return 'created';
+    } catch (error) {
+      // Another replica created it first.
+      if (error instanceof AppError && error.status === 409) return 'unchanged';
+      throw error;
+    }
+  }
+  const passwordMatches = await verifyPassword(auth.adminPassword, existing.passwordHash);
+  if (passwordMatches && existing.role === 'admin' && !existing.disabled) return 'unchanged';
+  await updateUser(db, existing.id, {
+    role: 'admin',
+    disabled: false,
+    ...(passwordMatches ? {} : { password: auth.adminPassword }),
+  });
+  return 'updated';
+}
