@@ -32,6 +32,7 @@ import {
   sleep,
   writeResult,
 } from './bench-support.ts';
+import { type CrowdFigures, runCrowd } from './crowd.ts';
 import { findPeerDir, startPeer } from './peer-fastapi.ts';
 import { runSchedulerBench } from './scheduler.bench.ts';
 import { runWrk, type WrkOptions, type WrkResult } from './wrk.ts';
@@ -297,59 +298,27 @@ interface FloodRoute {
   options: Omit<WrkOptions, 'connections' | 'seconds'>;
 }
 
-interface CrowdResult {
+interface CrowdResult extends CrowdFigures {
   server: 'origin' | 'peer';
   users: number;
   seconds: number;
   mix: string;
-  requests: number;
-  mean_ms: number;
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  errors: number;
-  error_rate: number;
   peak_rss_mb: number;
 }
 
-/**
- * The seed's KPI: 1,000 users, each sending one request per second (think time, not a flood), cycling through
- * a list of 20, a job by id and health. autocannon paces each connection (connectionRate) and corrects the
- * latencies for coordinated omission, so a slow answer counts for the requests it held back.
- */
+/** The seed's KPI: CROWD_USERS users at one request per second each (test/bench/crowd.ts), cycling through `paths`. */
 async function crowd(
   server: 'origin' | 'peer',
   pid: number,
   base: string,
   headers: Record<string, string>,
-  requests: Options['requests'],
+  paths: (() => string)[],
   mix: string,
 ): Promise<CrowdResult> {
-  const users = CROWD_USERS;
-  const m = await autocannonLoad(server, 'crowd', pid, {
-    url: base,
-    connections: users,
-    connectionRate: 1,
-    duration: CROWD_SECONDS,
-    timeout: 10,
-    headers,
-    requests,
-  });
-  const errors = m.non_2xx + m.socket_errors + m.timeouts;
-  return {
-    server,
-    users,
-    seconds: CROWD_SECONDS,
-    mix,
-    requests: m.requests,
-    mean_ms: m.mean_ms,
-    p50_ms: m.p50_ms,
-    p99_ms: m.p99_ms,
-    max_ms: m.max_ms,
-    errors,
-    error_rate: round((errors / Math.max(m.requests, 1)) * 100, 3),
-    peak_rss_mb: m.peak_rss_mb,
-  };
+  const { result, peak } = await withPeakRss(pid, () =>
+    runCrowd({ base, users: CROWD_USERS, seconds: CROWD_SECONDS, headers, paths }),
+  );
+  return { server, users: CROWD_USERS, seconds: CROWD_SECONDS, mix, ...result, peak_rss_mb: peak };
 }
 
 async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
@@ -504,12 +473,9 @@ async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
         base,
         auth,
         [
-          { method: 'GET', path: '/api/v1/jobs?page_size=20' },
-          {
-            method: 'GET',
-            setupRequest: (request) => ({ ...request, path: byIdPaths[next++ % byIdPaths.length] }),
-          },
-          { method: 'GET', path: '/api/v1/health' },
+          () => '/api/v1/jobs?page_size=20',
+          () => byIdPaths[next++ % byIdPaths.length]!,
+          () => '/api/v1/health',
         ],
         'list of 20, job by id, health (one third each)',
       ),
@@ -523,10 +489,7 @@ async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
           peer.pid,
           peerBase,
           peerAuth,
-          [
-            { method: 'GET', path: '/api/v1/jobs?limit=20' },
-            { method: 'GET', path: '/api/v1/health' },
-          ],
+          [() => '/api/v1/jobs?limit=20', () => '/api/v1/health'],
           'list of 20, health (half each; the peer has no job by id)',
         ),
       );
@@ -647,7 +610,7 @@ async function main() {
         `${c.p99_ms} ms`,
         `${c.max_ms} ms`,
         c.errors,
-        `${c.error_rate} %`,
+        `${c.error_rate_percent} %`,
         `${c.peak_rss_mb} MB`,
       ]),
     );

@@ -42,7 +42,7 @@ beforeAll(async () => {
   runId = run!.id;
   feed = await createChangeFeed(db, createLogger({ level: 'silent' }));
   pages = createPageCache(feed);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await pages?.close();
