@@ -81,7 +81,7 @@ if [ -n "${FILES_BASE_DIR:-}" ] && [ "${BACKUP_FILES:-true}" = true ]; then
   fi
 fi
 
-(cd "$WORK" && sha256sum -- *.dump *.rdb *.tar.gz 2>/dev/null >SHA256SUMS || true)
+(cd "$WORK" && { sha256sum -- *.dump *.rdb *.tar.gz 2>/dev/null >SHA256SUMS || true; })
 {
   echo "created_at=$STAMP"
   echo "pg_dump=$(pg_dump --version)"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the full test suite needs (Debian 12): PostgreSQL 15 (when the machine
-# lacks it) and its client tools (pg_dump), redis-server, nginx, chromium and docker-compose (v1, to validate compose files offline).
+# lacks it) and its client tools (pg_dump), redis-server, nginx, chromium, and the offline checkers: docker-compose
+# (v1, compose files), promtool and amtool (prometheus, prometheus-alertmanager: alert rules, their unit tests and
+# the Alertmanager config) and shellcheck (every script in scripts/).
 # Needs root (or sudo). Safe to re-run: it installs only what is missing.
 set -euo pipefail
 
@@ -15,10 +17,15 @@ have pg_dump || need+=(postgresql-client-15)
 have redis-server || need+=(redis-server)
 have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx)
 have chromium || need+=(chromium)
-compose=()
-have docker-compose || compose+=(docker-compose)
+# Checkers only: installed without recommends (docker-compose's would pull in a Docker engine, prometheus's
+# the node exporter).
+checkers=()
+have docker-compose || checkers+=(docker-compose)
+have promtool || checkers+=(prometheus)
+have amtool || checkers+=(prometheus-alertmanager)
+have shellcheck || checkers+=(shellcheck)
 
-if [ ${#need[@]} -eq 0 ] && [ ${#compose[@]} -eq 0 ]; then
+if [ ${#need[@]} -eq 0 ] && [ ${#checkers[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
 fi
@@ -26,17 +33,16 @@ fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if have sudo; then SUDO="sudo"; else
-    echo "missing packages: ${need[*]} ${compose[*]} (run this script as root to install them)" >&2
+    echo "missing packages: ${need[*]} ${checkers[*]} (run this script as root to install them)" >&2
     exit 1
   fi
 fi
-echo "installing: ${need[*]} ${compose[*]}"
+echo "installing: ${need[*]} ${checkers[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 [ ${#need[@]} -eq 0 ] || $SUDO apt-get install -y -qq "${need[@]}"
-# docker-compose v1 only validates compose files here; its recommends would pull in a Docker engine.
-[ ${#compose[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${compose[@]}"
+[ ${#checkers[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${checkers[@]}"
 # apt may start services; the tests start their own on free ports.
-for svc in redis-server nginx postgresql; do
+for svc in redis-server nginx postgresql prometheus prometheus-alertmanager; do
   $SUDO systemctl stop "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done

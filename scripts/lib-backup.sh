@@ -48,7 +48,8 @@ pg_env() {
     *) die "not a PostgreSQL URL (expected postgresql://user:password@host:5432/database)" ;;
   esac
   [ -n "$URL_PATH" ] || die "the PostgreSQL URL names no database"
-  export PGHOST="$URL_HOST" PGPORT="${URL_PORT:-5432}" PGDATABASE="$(url_decode "$URL_PATH")"
+  PGDATABASE="$(url_decode "$URL_PATH")"
+  export PGHOST="$URL_HOST" PGPORT="${URL_PORT:-5432}" PGDATABASE
   if [ -n "$URL_USER" ]; then export PGUSER="$URL_USER"; else unset PGUSER; fi
   if [ -n "$URL_PASSWORD" ]; then export PGPASSWORD="$URL_PASSWORD"; else unset PGPASSWORD; fi
   unset PGSSLMODE
@@ -71,6 +72,7 @@ redis_args() {
   REDIS_ARGS=(-h "$REDIS_HOST" -p "$REDIS_PORT" -n "$REDIS_DB")
   [ "$URL_SCHEME" != rediss ] || REDIS_ARGS+=(--tls)
   if [ -n "$URL_USER" ] && [ "$URL_USER" != default ]; then REDIS_ARGS+=(--user "$URL_USER"); fi
+  # shellcheck disable=SC2034 # read by restore.sh, which sources this file
   REDIS_USER="$URL_USER"
   if [ -n "$URL_PASSWORD" ]; then export REDISCLI_AUTH="$URL_PASSWORD"; else unset REDISCLI_AUTH; fi
 }

@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { loadAdminAssets } from './admin/assets.ts';
 import { createAdminRouter } from './admin/index.tsx';
 import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
 import { createApiRouter } from './api/index.ts';
@@ -96,7 +97,16 @@ export function createApp(deps: AppDependencies) {
   );
   registerApiDocs(app, config);
   // The admin UI: outside the /api authentication; its own session middleware and CSRF check protect it.
-  app.route('/admin', createAdminRouter());
+  const adminAssets = loadAdminAssets();
+  app.route('/admin', createAdminRouter(adminAssets));
+  // A person who opens the bare origin lands in the admin UI (which sends them to its login).
+  app.get('/', (c) => c.redirect('/admin', 302));
+  // Browsers ask for /favicon.ico on every page without an icon link (API docs, JSON): the app icon.
+  app.get('/favicon.ico', (c) => {
+    const icon = adminAssets.get('icon-180.png')!;
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(icon.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': icon.contentType });
+  });
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -8,7 +8,7 @@ import type { PageCache } from './http/page-cache.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
-import type { Scheduler } from './scheduler/engine.ts';
+import type { Scheduler } from './scheduler/types.ts';
 
 export interface AppDependencies {
   config: Config;

@@ -45,3 +45,5 @@ export interface FunctionView {
   description: string;
   args_schema: Record<string, unknown>;
 }
+
+export type { Dashboard as DashboardView } from '../src/features/dashboard/dashboard.schemas.ts';

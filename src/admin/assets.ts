@@ -1,5 +1,5 @@
-// The admin UI's two static files, served by the origin itself (no CDN; a strict CSP holds):
-// htmx from the htmx.org package and the project's own stylesheet (views/static/admin.css).
+// The admin UI's static files, served by the origin itself (no CDN; a strict CSP holds): htmx from the
+// htmx.org package, the project's own stylesheet and app icon (views/static/).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,11 +19,15 @@ export interface AdminAssets {
 export function loadAdminAssets(): AdminAssets {
   const require = createRequire(import.meta.url);
   const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'));
-  const css = readFileSync(findProjectPath('views/static/admin.css', import.meta.url));
+  const own = (name: string) => readFileSync(findProjectPath(`views/static/${name}`, import.meta.url));
   const files: Record<string, AdminAsset> = {
     'htmx.min.js': { body: htmx, contentType: 'text/javascript; charset=utf-8' },
-    'admin.css': { body: css, contentType: 'text/css; charset=utf-8' },
+    'admin.css': { body: own('admin.css'), contentType: 'text/css; charset=utf-8' },
+    'icon.svg': { body: own('icon.svg'), contentType: 'image/svg+xml' },
+    'icon-180.png': { body: own('icon-180.png'), contentType: 'image/png' },
   };
-  const version = createHash('sha256').update(htmx).update(css).digest('base64url').slice(0, 12);
+  const hash = createHash('sha256');
+  for (const name of Object.keys(files).sort()) hash.update(files[name]!.body);
+  const version = hash.digest('base64url').slice(0, 12);
   return { version, get: (name) => (Object.hasOwn(files, name) ? files[name] : undefined) };
 }

@@ -5,11 +5,12 @@ import { Hono } from 'hono';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
 import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
+import { registerDashboardPage } from '../features/dashboard/admin/dashboard.routes.tsx';
 import { registerJobRoutes } from '../features/jobs/admin/jobs.routes.tsx';
 import { actorOf, jobsService } from '../features/jobs/api/jobs.common.ts';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';
-import { loadAdminAssets } from './assets.ts';
+import { type AdminAssets, loadAdminAssets } from './assets.ts';
 import { safeAdminPath } from './navigation.ts';
 import { type AdminKit, chromeFor } from './page.ts';
 import { hasValidCsrfToken, sessionPrincipal } from './session.ts';
@@ -36,8 +37,7 @@ const ERROR_TITLES: Record<number, string> = {
   429: 'Too many attempts',
 };
 
-export function createAdminRouter() {
-  const assets = loadAdminAssets();
+export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   const kit: AdminKit = {
     assetVersion: assets.version,
     timezones: ['UTC', ...Intl.supportedValuesOf('timeZone').filter((tz) => tz !== 'UTC')],
@@ -88,6 +88,7 @@ export function createAdminRouter() {
   registerLoginRoutes(admin, kit);
   registerJobRoutes(admin, kit);
   registerAuditPage(admin, kit);
+  registerDashboardPage(admin, kit);
 
   // Last: any other /admin path is this UI's 404 page (a mounted router's notFound is not consulted).
   admin.all('*', () => {

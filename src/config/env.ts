@@ -1,6 +1,7 @@
 // The environment schema: every variable the origin reads, with its default and meaning.
 // docs/config/env_variables.md must list exactly these keys (test/unit/config-docs.test.ts checks it).
 import { z } from '@hono/zod-openapi';
+import { parseCidr } from './cidr.ts';
 
 /** Values copied from the seed's .env templates may carry an inline `# comment`. */
 const stripInlineComment = (value: unknown) =>
@@ -126,6 +127,9 @@ export const envSchema = z.object({
   ALERTS_TIMEOUT_MS: int(10_000, 100, 120_000),
 
   CORS_ORIGINS: stringList([]),
+  TRUSTED_PROXIES: stringList([]).refine((entries) => entries.every((entry) => parseCidr(entry)), {
+    error: 'expected IP addresses or CIDRs (e.g. 10.0.0.0/8, fd00::/8), comma-separated',
+  }),
   SECURE_COOKIES: bool(false).optional(),
   HTTPS_ONLY: bool(false),
 

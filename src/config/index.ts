@@ -59,7 +59,13 @@ export interface Config {
     /** Lets the HTTP request job reach loopback and private addresses (tests, trusted networks). */
     httpAllowPrivate: boolean;
   };
-  http: { corsOrigins: string[]; secureCookies: boolean; httpsOnly: boolean };
+  http: {
+    corsOrigins: string[];
+    secureCookies: boolean;
+    httpsOnly: boolean;
+    /** Peers whose X-Forwarded-For / X-Real-IP are believed (src/http/client-ip.ts); empty: none. */
+    trustedProxies: string[];
+  };
   /** AES-256-GCM keys for secret job arguments and alert channel secrets (ENCRYPTION_KEY, ENCRYPTION_KEYS). */
   encryption: EncryptionKeys;
   alerts: {
@@ -179,6 +185,7 @@ export function parseConfig(
     },
     http: {
       corsOrigins: env.CORS_ORIGINS,
+      trustedProxies: env.TRUSTED_PROXIES,
       secureCookies: env.SECURE_COOKIES ?? env.HTTPS_ONLY,
       httpsOnly: env.HTTPS_ONLY,
     },

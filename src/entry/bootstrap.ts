@@ -6,14 +6,18 @@ import { createChangeFeed } from '../db/change-feed.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
+import { createAlertsService } from '../features/alerts/alerts.service.ts';
 import { createLocalFileStore } from '../features/files/file-store.ts';
+import { createJobsService } from '../features/jobs/jobs.service.ts';
 import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
 import { createPageCache } from '../http/page-cache.ts';
+import { createJobRegistry } from '../job-functions/registry.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
-import { buildScheduler } from '../scheduler/index.ts';
+import { createScheduler } from '../scheduler/index.ts';
+import { createSecretBox } from '../secrets/secret-box.ts';
 import { storedSecretsProblem } from '../secrets/stored-secrets.ts';
 
 /** A reason to refuse to start: printed as one line, then the process exits non-zero. */
@@ -102,15 +106,26 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const replicaId = `${hostname()}-${process.pid}`;
   const files = createLocalFileStore(config.files.baseDir);
   const metrics = createMetrics({ processMetrics: true });
-  const { scheduler, jobs, alerts } = buildScheduler({
-    config,
-    db,
-    kv,
-    files,
-    logger,
-    replicaId,
-    observer: metrics.scheduler,
-  });
+  // Every service is built here, once; the scheduler receives what it needs (alerts are its outcome hooks).
+  const registry = createJobRegistry();
+  const secrets = createSecretBox(config.encryption);
+  const alerts = createAlertsService({ db: db.app, config, logger, secrets });
+  const scheduler = config.scheduler.enabled
+    ? createScheduler({
+        db: db.app,
+        legacyDb: db.legacy,
+        kv,
+        files,
+        config,
+        logger,
+        registry,
+        replicaId,
+        secrets,
+        outcomes: alerts.hooks,
+        observer: metrics.scheduler,
+      })
+    : undefined;
+  const jobs = createJobsService({ db: db.app, registry, poke: scheduler?.poke, secrets });
   const pages = createPageCache(await createChangeFeed(db.app, logger));
   return {
     config,

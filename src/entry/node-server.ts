@@ -7,7 +7,8 @@ import type { Logger } from '../observability/logger.ts';
 export const LISTEN_BACKLOG = 4096;
 
 export interface NodeServerOptions {
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** env: what @hono/node-server passes (the Node request and response, hence the socket's peer address). */
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   port: number;
   host: string;
   shutdownTimeoutMs: number;

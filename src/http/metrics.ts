@@ -1,12 +1,15 @@
 // /metrics for Prometheus: the request counter middleware, and the endpoint, served either on the main port
 // (behind METRICS_TOKEN when set) or by a small internal app on METRICS_PORT (docs/operations/security.md).
 import { timingSafeEqual } from 'node:crypto';
+import { statfs } from 'node:fs/promises';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import type { AppDependencies } from '../deps.ts';
+import { checkHealthCoalesced } from '../features/health/health.checks.ts';
 import { withTimeout } from '../lib/with-timeout.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { APP_VERSION } from '../version.ts';
 import { errorResponse } from './errors.ts';
 import type { AppBindings } from './types.ts';
 
@@ -49,6 +52,8 @@ export function metricsHandler(deps: AppDependencies, metrics: Metrics): Middlew
       scheduler: deps.scheduler,
       pools: { app: deps.db.app, legacy: deps.db.legacy },
       overdueJobs: () => countOverdueJobs(deps),
+      dependencies: () => probeDependencies(deps),
+      filesVolume: () => measureVolume(deps.config.files.baseDir),
     });
     return c.body(body, 200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
   };
@@ -65,6 +70,22 @@ async function countOverdueJobs(deps: AppDependencies): Promise<number | undefin
       OVERDUE_QUERY_TIMEOUT_MS,
     );
     return row?.n ?? 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The health check's probes (shared with concurrent /api/v1/health requests), as up or down per dependency. */
+async function probeDependencies(deps: AppDependencies): Promise<Record<string, boolean>> {
+  const { components } = await checkHealthCoalesced(deps, APP_VERSION);
+  return Object.fromEntries(Object.entries(components).map(([name, c]) => [name, c.status === 'healthy']));
+}
+
+/** statfs of the files folder: what `df` shows for the volume mounted there (bavail: space a non-root user gets). */
+async function measureVolume(dir: string) {
+  try {
+    const stats = await statfs(dir);
+    return { sizeBytes: stats.blocks * stats.bsize, availableBytes: stats.bavail * stats.bsize };
   } catch {
     return undefined;
   }

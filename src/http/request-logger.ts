@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from '../observability/logger.ts';
+import { clientIp } from './client-ip.ts';
 import type { AppBindings } from './types.ts';
 
 export function requestLogger(logger: Logger): MiddlewareHandler<AppBindings> {
@@ -26,6 +27,7 @@ export function requestLogger(logger: Logger): MiddlewareHandler<AppBindings> {
       status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
       trace_id: traceId,
+      client_ip: clientIp(c),
     };
     if (status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');

@@ -1,9 +1,10 @@
 // Prometheus metrics (prom-client), one registry per origin: tests build as many apps as they like without
 // sharing series. Requests are counted by the middleware in src/http/metrics.ts, job runs by the scheduler's
-// observer hook, and the gauges (jobs loaded, overdue jobs, pool usage) are read when /metrics is scraped.
+// observer hook, and the gauges (jobs loaded, overdue jobs, pool usage, dependencies up, file volume space) are read
+// when /metrics is scraped.
 // The series names are the contract with docker/monitoring (Grafana dashboard, test/unit/monitoring-assets).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { SchedulerObserver } from '../scheduler/engine.ts';
+import type { SchedulerObserver } from '../scheduler/types.ts';
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC): once per process, so only the entry asks for them. */
@@ -15,6 +16,10 @@ export interface GaugeSources {
   pools: Record<string, { poolStats(): { max: number; busy: number } } | undefined>;
   /** Enabled jobs whose next tick is well in the past; undefined when the database did not answer. */
   overdueJobs: () => Promise<number | undefined>;
+  /** The dependencies the health check probes (app_db, legacy_db, redis): true when one answered. */
+  dependencies: () => Promise<Record<string, boolean>>;
+  /** Size and free space of the file volume; undefined when its folder cannot be measured. */
+  filesVolume: () => Promise<{ sizeBytes: number; availableBytes: number } | undefined>;
 }
 
 export interface Metrics {
@@ -96,6 +101,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  const dependencyUp = new Gauge({
+    name: 'app_dependency_up',
+    help: 'Whether a dependency answered its health probe at this scrape (1) or not (0): app_db, legacy_db, redis',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  });
+  const volumeSize = new Gauge({
+    name: 'files_volume_size_bytes',
+    help: 'Size of the file system holding FILES_BASE_DIR',
+    registers: [registry],
+  });
+  const volumeAvailable = new Gauge({
+    name: 'files_volume_available_bytes',
+    help: 'Bytes of the file system holding FILES_BASE_DIR that this process can still write',
+    registers: [registry],
+  });
+
   return {
     registry,
     contentType: registry.contentType,
@@ -122,9 +144,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         poolBusy.set({ pool }, busy);
         poolMax.set({ pool }, max);
       }
-      const overdueCount = await sources.overdueJobs();
+      const [overdueCount, dependencies, volume] = await Promise.all([
+        sources.overdueJobs(),
+        sources.dependencies(),
+        sources.filesVolume(),
+      ]);
       // A database that does not answer leaves no stale number behind: NaN until it answers again.
       overdue.set(overdueCount ?? Number.NaN);
+      for (const [dependency, up] of Object.entries(dependencies))
+        dependencyUp.set({ dependency }, up ? 1 : 0);
+      if (volume) {
+        volumeSize.set(volume.sizeBytes);
+        volumeAvailable.set(volume.availableBytes);
+      } else {
+        volumeSize.reset();
+        volumeAvailable.reset();
+      }
       return registry.metrics();
     },
   };

@@ -1,64 +1,101 @@
-// Builds the scheduler, the jobs service and the alerts service (the engine's run-outcome hooks) from the origin's parts (not started: the entry starts it
-// after migrations and stops it first on shutdown).
-import type { Config } from '../config/index.ts';
-import type { Databases } from '../db/index.ts';
-import { type AlertsService, createAlertsService } from '../features/alerts/alerts.service.ts';
-import type { FileStore } from '../features/files/file-store.ts';
-import { createJobsService, type JobsService } from '../features/jobs/jobs.service.ts';
-import { createJobRegistry, type JobRegistry } from '../job-functions/registry.ts';
-import type { KeyValueStore } from '../kv/index.ts';
-import type { Logger } from '../observability/logger.ts';
-import { createSecretBox } from '../secrets/secret-box.ts';
-import { createScheduler, type Scheduler, type SchedulerObserver } from './engine.ts';
+// The scheduler engine, wired from its parts (docs/architecture/overview.md draws them):
+//   timers (one per enabled job) ──wake──> claim (insert the tick's row; the winner decides under the job lock)
+//   ──running──> runner (execute, heartbeat, timeout; dispatch of queued runs) ──outcome──> settle
+//   maintenance (poll: lease sweep → settle's failure path, catch-up, reload) and listener (NOTIFY) keep it current.
+// Every statement is in sql/ (named functions, rows typed from db/schema); the parts share one explicit state object (context.ts). The entry builds what
+// the engine needs (registry, secrets, outcome hooks) and passes it in: nothing is built here.
+import { createClaims } from './claim.ts';
+import { createEngineContext } from './context.ts';
+import { listenForChanges } from './listener.ts';
+import { createMaintenance } from './maintenance.ts';
+import { createRunner, RunAborted } from './runner.ts';
+import { createSettle } from './settle.ts';
+import { createTimers } from './timers.ts';
+import type { Scheduler, SchedulerOptions } from './types.ts';
 
-export {
-  createScheduler,
-  SCHEDULER_CHANNEL,
-  type Scheduler,
-  type SchedulerObserver,
-} from './engine.ts';
+export { asDate } from './sql/index.ts';
+export * from './types.ts';
 
-export interface SchedulerParts {
-  config: Config;
-  db: Databases;
-  kv: KeyValueStore;
-  /** The upload volume, shared with the files API. */
-  files: FileStore;
-  logger: Logger;
-  replicaId: string;
-  registry?: JobRegistry;
-  /** Run outcomes for metrics. */
-  observer?: SchedulerObserver;
-}
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const ctx = createEngineContext(options);
+  const { state, log } = ctx;
+  const settle = createSettle(ctx);
+  const runner = createRunner(ctx, settle);
+  const claims = createClaims(ctx, runner);
+  const timers = createTimers(ctx, claims);
+  const maintenance = createMaintenance(ctx, { settle, runner, timers });
 
-export function buildScheduler(parts: SchedulerParts): {
-  scheduler: Scheduler | undefined;
-  jobs: JobsService;
-  alerts: AlertsService;
-} {
-  const registry = parts.registry ?? createJobRegistry();
-  const secrets = createSecretBox(parts.config.encryption);
-  const alerts = createAlertsService({
-    db: parts.db.app,
-    config: parts.config,
-    logger: parts.logger,
-    secrets,
-  });
-  const scheduler = parts.config.scheduler.enabled
-    ? createScheduler({
-        db: parts.db.app,
-        legacyDb: parts.db.legacy,
-        kv: parts.kv,
-        files: parts.files,
-        config: parts.config,
-        logger: parts.logger,
-        registry,
-        replicaId: parts.replicaId,
-        secrets,
-        outcomes: alerts.hooks,
-        observer: parts.observer,
-      })
-    : undefined;
-  const jobs = createJobsService({ db: parts.db.app, registry, poke: scheduler?.poke, secrets });
-  return { scheduler, jobs, alerts };
+  async function start() {
+    if (state.started) return;
+    state.started = true;
+    state.stopping = false;
+    state.unlisten = await listenForChanges(ctx, { timers, runner, maintenance });
+    const startAt = new Date();
+    await maintenance.markJobsSeen();
+    // Ticks older than the margin belong to the catch-up (misfire policy); younger ones to the timers,
+    // which are armed from that same instant, fire at once for past ticks and claim them like any replica
+    // (replicas starting together must not record a tick as missed that another is about to claim).
+    const boundary = new Date(startAt.getTime() - ctx.catchupMarginMs);
+    await maintenance.catchUp(startAt, ctx.catchupMarginMs);
+    await timers.reloadAll(boundary);
+    await maintenance.sweepExpiredLeases();
+    runner.kick();
+    state.pollTimer = setInterval(() => void maintenance.poll(), ctx.pollMs);
+    log.info({ armed: state.armed.size, lease_ms: ctx.leaseMs, poll_ms: ctx.pollMs }, 'scheduler started');
+  }
+
+  /** Waits for running jobs up to the shutdown timeout, then aborts them (they are recorded as failed). */
+  async function drainRuns() {
+    const inFlight = [...state.running.values()];
+    if (!inFlight.length) return;
+    log.info({ running: inFlight.length, timeout_ms: ctx.shutdownTimeoutMs }, 'waiting for running jobs');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      Promise.all(inFlight.map((run) => run.done)).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), ctx.shutdownTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    for (const run of state.running.values()) {
+      run.controller.abort(new RunAborted('aborted_on_shutdown', 'aborted: the replica shut down'));
+    }
+    await Promise.all([...state.running.values()].map((run) => run.done));
+  }
+
+  async function stop() {
+    if (!state.started || state.stopping) return;
+    state.stopping = true;
+    if (state.pollTimer) clearInterval(state.pollTimer);
+    timers.disarmAll();
+    await state.unlisten?.().catch(() => {});
+    await Promise.allSettled([...state.claimsInFlight]);
+    await state.dispatching?.catch(() => {});
+    await drainRuns();
+    state.started = false;
+    log.info('scheduler stopped');
+  }
+
+  return {
+    replicaId: options.replicaId,
+    events: ctx.events,
+    start,
+    stop,
+    claimTick: claims.claimTick,
+    catchUp: maintenance.catchUp,
+    dispatchQueued: runner.dispatchQueued,
+    sweepExpiredLeases: maintenance.sweepExpiredLeases,
+    reloadJob: timers.reloadJob,
+    reloadAll: () => timers.reloadAll(),
+    poke: runner.kick,
+    async idle() {
+      while (state.running.size > 0 || state.dispatching) {
+        await Promise.all([...state.running.values()].map((run) => run.done));
+        await state.dispatching?.catch(() => {});
+      }
+    },
+    stats: () => ({ armed: state.armed.size, running: state.running.size }),
+    nextTickOf: (jobId) => state.armed.get(jobId)?.nextAt ?? undefined,
+  };
 }

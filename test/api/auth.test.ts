@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/kv/index.ts';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { fromPeer } from '../support/client-peer.ts';
 import { realRedisUrl } from '../support/real-servers.ts';
 
 let api: TestApi;
@@ -11,7 +12,11 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 });
 
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_LOCKOUT_THRESHOLD: '3', LOGIN_MAX_ATTEMPTS_PER_MINUTE: '1000' });
+  api = await startTestApi({
+    LOGIN_LOCKOUT_THRESHOLD: '3',
+    LOGIN_MAX_ATTEMPTS_PER_MINUTE: '1000',
+    TRUSTED_PROXIES: '127.0.0.1',
+  });
 });
 afterAll(async () => {
   await api?.close();
@@ -30,15 +35,19 @@ async function auditRows(action: string) {
 
 describe('POST /auth/token', () => {
   it('issues a bearer JWT for form credentials (OAuth2 password flow) that authenticates', async () => {
-    const response = await api.app.request(path('/auth/token'), {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'password',
-        username: ADMIN.username,
-        password: ADMIN.password,
-      }),
-      headers: { 'X-Forwarded-For': '203.0.113.7' },
-    });
+    const response = await api.app.request(
+      path('/auth/token'),
+      {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          username: ADMIN.username,
+          password: ADMIN.password,
+        }),
+        headers: { 'X-Forwarded-For': '203.0.113.7' },
+      },
+      fromPeer('127.0.0.1'),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
@@ -127,15 +136,22 @@ describe.skipIf(!realRedisUrl())('login rate limit per IP on real Redis', () => 
   it('answers 429 with Retry-After past the per-minute budget of one address, not for another', async () => {
     const kv = createRedisStore(realRedisUrl()!);
     await kv.client.connect();
-    const limited = await startTestApi({ LOGIN_MAX_ATTEMPTS_PER_MINUTE: '3' }, { kv });
+    const limited = await startTestApi(
+      { LOGIN_MAX_ATTEMPTS_PER_MINUTE: '3', TRUSTED_PROXIES: '127.0.0.1' },
+      { kv },
+    );
     try {
       const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
       const attempt = (from: string) =>
-        limited.app.request(`${limited.config.apiPrefix}/auth/token`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `10.0.0.1, ${from}` },
-          body: JSON.stringify({ username: `nobody-${ip}`, password: 'whatever' }),
-        });
+        limited.app.request(
+          `${limited.config.apiPrefix}/auth/token`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `10.0.0.1, ${from}` },
+            body: JSON.stringify({ username: `nobody-${ip}`, password: 'whatever' }),
+          },
+          fromPeer('127.0.0.1'),
+        );
       const statuses: number[] = [];
       // A window boundary can reset the count once; 7 attempts cross the budget of 3 either way.
       for (let i = 0; i < 7; i++) statuses.push((await attempt(ip)).status);

@@ -1,5 +1,6 @@
 // /metrics: Prometheus text that a Prometheus parser reads, with the series the dashboard and operators
 // rely on; protected by METRICS_TOKEN, or moved to the internal listener by METRICS_PORT.
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/index.ts';
@@ -63,6 +64,24 @@ describe('/metrics on the main port', () => {
     expect(metrics.types.get('job_runs_total')).toBe('counter');
     expect(metrics.types.get('job_schedule_lag_seconds')).toBe('histogram');
     expect(metrics.types.get('job_run_duration_seconds')).toBe('histogram');
+  });
+
+  it('shows each probed dependency as up, and the size and free space of the file volume', async () => {
+    const metrics = await scrape(api.app);
+    expect(metrics.value('app_dependency_up', { dependency: 'app_db' })).toBe(1);
+    // What df reports for the file system that holds FILES_BASE_DIR.
+    const [size, available] = execFileSync('df', ['-B1', '--output=size,avail', api.config.files.baseDir], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')[1]!
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    expect(metrics.value('files_volume_size_bytes')).toBe(size);
+    expect(metrics.value('files_volume_available_bytes')).toBeGreaterThan(0);
+    expect(metrics.value('files_volume_available_bytes')).toBeLessThanOrEqual(size!);
+    expect(Math.abs(metrics.value('files_volume_available_bytes')! - available!)).toBeLessThan(size! / 20);
   });
 });
 

@@ -14,7 +14,8 @@ import { createJobRegistry } from '../../src/job-functions/registry.ts';
 import { createMemoryStore } from '../../src/kv/memory.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { nextFire, parseCron } from '../../src/scheduler/cron.ts';
-import { createScheduler, type Scheduler } from '../../src/scheduler/engine.ts';
+import { createScheduler, type Scheduler } from '../../src/scheduler/index.ts';
+import { createSecretBox } from '../../src/secrets/secret-box.ts';
 import { startPostgres } from '../support/postgres-server.ts';
 import { isMainModule, machineInfo, percentile, round, sleep, writeResult } from './bench-support.ts';
 
@@ -41,6 +42,7 @@ function makeScheduler(db: SqlClient, replicaId: string, maxConcurrentRuns = 64)
     logger,
     registry,
     replicaId,
+    secrets: createSecretBox(config.encryption),
     leaseMs: 30_000,
     heartbeatMs: 10_000,
     pollMs: 1_000,

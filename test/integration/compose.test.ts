@@ -57,6 +57,7 @@ async function compose(
 
 interface RenderedService {
   profiles?: string[];
+  logging?: { driver: string; options: Record<string, string> };
   command?: string[];
   volumes?: string[];
   environment?: Record<string, string>;
@@ -104,7 +105,8 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
         const expected = ['api', 'nginx', 'redis'];
         if (variant === 'local') expected.push('postgres');
         if (profiles.includes('edge')) expected.push('srh');
-        if (profiles.includes('monitoring')) expected.push('grafana', 'prometheus');
+        if (profiles.includes('monitoring'))
+          expected.push('alertmanager', 'grafana', 'postgres-exporter', 'prometheus', 'redis-exporter');
         expect(services).toEqual(expected.sort());
       });
     }
@@ -140,6 +142,36 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
     const aws = await rendered('aws');
     expect(aws.services.postgres).toBeUndefined();
     expect(aws.services.api!.environment).toMatchObject({ APP_ENV: 'aws', MIGRATE_ON_START: 'false' });
+  });
+
+  it('rotates every container’s log (json-file, LOG_MAX_SIZE x LOG_MAX_FILE)', async () => {
+    for (const variant of VARIANTS) {
+      const { services } = await rendered(variant);
+      for (const [name, service] of Object.entries(services)) {
+        expect(service.logging, `${variant}: ${name}`).toEqual({
+          driver: 'json-file',
+          options: { 'max-size': '20m', 'max-file': '5' },
+        });
+      }
+    }
+  });
+
+  it('points Prometheus at the rules and Alertmanager, and renders Alertmanager’s config from ALERT_*', async () => {
+    const { services } = await rendered('aws');
+    expect(services.prometheus!.volumes).toContain(`${dockerDir}/monitoring/rules:/etc/prometheus/rules:ro`);
+    const alertmanager = services.alertmanager!;
+    expect(alertmanager.volumes).toContain(
+      `${dockerDir}/monitoring/alertmanager/render-config.sh:/etc/alertmanager/render-config.sh:ro`,
+    );
+    expect(alertmanager.command!.join(' ')).toContain('render-config.sh /alertmanager/alertmanager.yml');
+    expect(Object.keys(alertmanager.environment!)).toEqual(
+      expect.arrayContaining(['ALERT_DISCORD_WEBHOOK_URL', 'ALERT_SLACK_WEBHOOK_URL', 'ALERT_EMAIL_TO']),
+    );
+    const local = await rendered('local');
+    expect(local.services['postgres-exporter']!.environment).toMatchObject({
+      DATA_SOURCE_URI: 'postgres:5432/app_db?sslmode=disable',
+      DATA_SOURCE_PASS: 'placeholder-postgres-password',
+    });
   });
 
   it('runs the local database without a password only when the env file sets none', async () => {

@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.ts';
 import { createPostgresClient, type SqlClient } from '../../src/db/client.ts';
 import type { AppDependencies } from '../../src/deps.ts';
 import { createRedisStore } from '../../src/kv/index.ts';
+import { scrape } from '../support/metrics.ts';
 import { findPostgresBinaries, type PostgresServer, startPostgres } from '../support/postgres-server.ts';
 import { findRedisBinary, type RedisServer, startRedis } from '../support/redis-server.ts';
 import { createTestDeps } from '../support/test-deps.ts';
@@ -96,6 +97,10 @@ describe.skipIf(!findRedisBinary())('health with a Redis that dies', () => {
     expect(degraded.body.components.redis!.error).toMatch(/REDIS_URL/);
     expect(degraded.body.components.redis!.error).not.toMatch(/enableOfflineQueue|Stream isn't writeable/);
     expect(degraded.body.components.app_db!.status).toBe('healthy');
+    // The same probes feed app_dependency_up, which the RedisDown alert reads (docker/monitoring/rules).
+    const scraped = await scrape(createApp(deps));
+    expect(scraped.value('app_dependency_up', { dependency: 'redis' })).toBe(0);
+    expect(scraped.value('app_dependency_up', { dependency: 'app_db' })).toBe(1);
 
     await redis.start();
     for (let attempt = 0; attempt < 100 && kv.client.status !== 'ready'; attempt++) {

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { fromPeer } from '../support/client-peer.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -38,6 +39,7 @@ describe('audit coverage: every mutating API route writes an audit row', () => {
 
   beforeAll(async () => {
     api = await startTestApi({
+      TRUSTED_PROXIES: '127.0.0.1',
       RATE_LIMIT_ENABLED: 'false',
       ALERTS_ALLOW_PRIVATE: 'true',
       // Alert channels store their URL and signing secret sealed.
@@ -254,11 +256,15 @@ describe('audit coverage: every mutating API route writes an audit row', () => {
         // Only the mutation itself carries the trace id under test; reads made to prepare it do not.
         if (MUTATING.has(method)) headers['X-Request-Id'] = traceId;
         return Promise.resolve(
-          api.app.request(`${prefix}${path}`, {
-            method,
-            headers,
-            body: init.form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-          }),
+          api.app.request(
+            `${prefix}${path}`,
+            {
+              method,
+              headers,
+              body: init.form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+            },
+            fromPeer('127.0.0.1'),
+          ),
         );
       };
       const response = await scenario.perform(call);

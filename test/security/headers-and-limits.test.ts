@@ -11,6 +11,7 @@ import {
 } from '../../src/http/content-security-policy.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { fromPeer } from '../support/client-peer.ts';
 import { createTestDeps, UNUSED_DATABASE } from '../support/test-deps.ts';
 
 describe('security headers', () => {
@@ -55,13 +56,14 @@ describe('origin rate limit on /api', () => {
   let api: TestApi;
   let admin: string;
   beforeAll(async () => {
-    api = await startTestApi({ RATE_LIMIT_DEFAULT: '5', RATE_LIMIT_AUTH: '8' });
+    // Requests arrive through a trusted proxy on 127.0.0.1, so X-Forwarded-For names the client.
+    api = await startTestApi({ RATE_LIMIT_DEFAULT: '5', RATE_LIMIT_AUTH: '8', TRUSTED_PROXIES: '127.0.0.1' });
     admin = await api.userToken('admin');
   });
   afterAll(() => api.close());
 
   const get = (path: string, headers: Record<string, string>) =>
-    api.app.request(`${api.config.apiPrefix}${path}`, { headers });
+    api.app.request(`${api.config.apiPrefix}${path}`, { headers }, fromPeer('127.0.0.1'));
 
   it('counts per client IP: X-RateLimit-* on every answer, then 429 with Retry-After in the envelope', async () => {
     // Anonymous requests count too (the limit runs before authentication), so a 401 flood is limited.

@@ -35,7 +35,7 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
   const app = createApp(deps);
   const seen: SeenRequest[] = [];
   const running = await startNodeServer({
-    async fetch(request) {
+    async fetch(request, env) {
       const url = new URL(request.url);
       const bodyBytes = request.body ? (await request.clone().arrayBuffer()).byteLength : 0;
       seen.push({
@@ -44,7 +44,8 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
         headers: Object.fromEntries(request.headers),
         bodyBytes,
       });
-      return app.fetch(request);
+      // env carries the socket (the client address comes from its peer).
+      return app.fetch(request, env);
     },
     port: 0,
     host: '127.0.0.1',

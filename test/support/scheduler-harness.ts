@@ -12,7 +12,8 @@ import { createJobRegistry } from '../../src/job-functions/registry.ts';
 import { defineJob, type JobFunction } from '../../src/job-functions/types.ts';
 import { createMemoryStore } from '../../src/kv/memory.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { createScheduler, type SchedulerOptions } from '../../src/scheduler/engine.ts';
+import { createScheduler, type SchedulerOptions } from '../../src/scheduler/index.ts';
+import { createSecretBox } from '../../src/secrets/secret-box.ts';
 
 /** A gate a test opens when it wants the `test.jobs:gate` runs to finish. */
 export function createGate() {
@@ -87,6 +88,7 @@ export async function createTestScheduler(
     logger: silentLogger(),
     registry,
     replicaId: 'replica-a',
+    secrets: createSecretBox(config.encryption),
     leaseMs: 30_000,
     heartbeatMs: 10_000,
     pollMs: 60_000,

@@ -138,3 +138,51 @@ describe('.dockerignore', () => {
     }
   });
 });
+
+// hadolint itself is not installable here (neither npm nor apt carries it), so its rules that apply to this
+// Dockerfile are checked on the parsed instructions; the rule ids name hadolint's.
+describe('hadolint-class rules', () => {
+  const all = dockerfile.stages.flatMap((stage) => stage.instructions);
+  const runs = all.filter((i) => i.keyword === 'RUN');
+
+  it('DL3006/DL3007: every external base image has an explicit tag other than latest', () => {
+    for (const stage of dockerfile.stages) {
+      if (stageNames.includes(stage.base)) continue;
+      expect(stage.base, stage.base).toMatch(/^[\w./-]+:[\w.-]+$/);
+      expect(stage.base).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('DL3020/DL3025: COPY rather than ADD, exec-form CMD and ENTRYPOINT', () => {
+    expect(all.filter((i) => i.keyword === 'ADD')).toEqual([]);
+    for (const i of all.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT')) {
+      expect(() => JSON.parse(i.args), `line ${i.line}`).not.toThrow();
+    }
+  });
+
+  it('DL3015/DL3009: apt-get installs without recommends and removes its lists in the same layer', () => {
+    const installs = runs.filter((i) => /apt-get install/.test(i.args));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const i of installs) {
+      expect(i.args, `line ${i.line}`).toContain('--no-install-recommends');
+      expect(i.args, `line ${i.line}`).toMatch(/-y\b/);
+      expect(i.args, `line ${i.line}`).toContain('rm -rf /var/lib/apt/lists/*');
+    }
+  });
+
+  it('DL3003/DL3004/DL4006: no cd for the working folder, no sudo, no unguarded pipes', () => {
+    for (const i of runs) {
+      expect(i.args, `line ${i.line}`).not.toMatch(/(^|&&\s*)cd\s/);
+      expect(i.args, `line ${i.line}`).not.toMatch(/\bsudo\b/);
+      // A pipe's exit status is its last command's; without pipefail a failing first command passes.
+      if (/[^|]\|[^|]/.test(i.args))
+        expect(all.some((s) => s.keyword === 'SHELL' && s.args.includes('pipefail'))).toBe(true);
+    }
+  });
+
+  it('DL3002: the last USER is not root', () => {
+    const users = runtime.instructions.filter((i) => i.keyword === 'USER');
+    expect(users.at(-1)?.args).toBeDefined();
+    expect(users.at(-1)!.args).not.toMatch(/^(root|0)(:|$)/);
+  });
+});

@@ -1,7 +1,7 @@
 // The monitoring profile's files fit together: Prometheus scrapes the origin's /metrics on the compose network,
 // Grafana's provisioned datasource is the one every dashboard panel names, and the dashboard shows what
 // operators asked for (seeds 001 and 004). The series names are the contract with the /metrics issue.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -36,13 +36,35 @@ describe('monitoring assets', () => {
     expect(compose).toContain('./monitoring/grafana/dashboards:/var/lib/grafana/dashboards:ro');
     expect(compose).toContain('./monitoring/grafana/provisioning:/etc/grafana/provisioning:ro');
 
-    const dashboard = JSON.parse(
-      readFileSync(join(monitoring, 'grafana/dashboards/app-server.json'), 'utf8'),
-    );
-    for (const panel of dashboard.panels as Panel[]) {
-      expect(panel.datasource.uid, panel.title).toBe(datasource.uid);
-      for (const target of panel.targets) expect(target.datasource.uid).toBe(datasource.uid);
+    const dashboards = readdirSync(join(monitoring, 'grafana/dashboards'));
+    expect(dashboards.sort()).toEqual(['app-server.json', 'postgres.json', 'redis.json']);
+    const uids = new Set<string>();
+    for (const file of dashboards) {
+      const dashboard = JSON.parse(readFileSync(join(monitoring, 'grafana/dashboards', file), 'utf8'));
+      uids.add(dashboard.uid);
+      for (const panel of dashboard.panels as Panel[]) {
+        expect(panel.datasource.uid, `${file}: ${panel.title}`).toBe(datasource.uid);
+        for (const target of panel.targets) expect(target.datasource.uid).toBe(datasource.uid);
+      }
     }
+    expect(uids.size, 'dashboard uids are distinct').toBe(dashboards.length);
+  });
+
+  it('the exporter dashboards read the series the exporters publish, from the jobs Prometheus scrapes', () => {
+    const config = readYaml('prometheus.yml');
+    const targets = (job: string) =>
+      config.scrape_configs.find((c: { job_name: string }) => c.job_name === job).static_configs[0].targets;
+    expect(targets('postgres')).toEqual(['postgres-exporter:9187']);
+    expect(targets('redis')).toEqual(['redis-exporter:9121']);
+    const exprs = (file: string) =>
+      (JSON.parse(readFileSync(join(monitoring, 'grafana/dashboards', file), 'utf8')).panels as Panel[])
+        .flatMap((panel) => panel.targets.map((target) => target.expr))
+        .join('\n');
+    expect(exprs('postgres.json')).toContain('pg_up');
+    expect(exprs('postgres.json')).toContain('pg_stat_activity_count');
+    expect(exprs('postgres.json')).toContain('pg_database_size_bytes');
+    expect(exprs('redis.json')).toContain('redis_memory_used_bytes');
+    expect(exprs('redis.json')).toContain('redis_keyspace_hits_total');
   });
 
   it('shows request rate, latency percentiles, error rate, job runs by status and schedule lag', () => {

@@ -7,6 +7,8 @@ import type { PageChrome } from '../types.ts';
 export const ADMIN_ASSETS = {
   css: '/admin/assets/admin.css',
   htmx: '/admin/assets/htmx.min.js',
+  icon: '/admin/assets/icon.svg',
+  touchIcon: '/admin/assets/icon-180.png',
 };
 
 // htmx must not inject its indicator <style> (CSP) nor evaluate attribute code.
@@ -20,7 +22,7 @@ export function AdminLayout(props: {
   title: string;
   chrome?: PageChrome | undefined;
   /** The nav entry to mark as current. */
-  section?: 'jobs' | 'audit' | undefined;
+  section?: 'dashboard' | 'jobs' | 'alerts' | 'audit' | undefined;
   assetVersion: string;
   children: Child;
 }) {
@@ -35,6 +37,8 @@ export function AdminLayout(props: {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{`${props.title} · app-server admin`}</title>
+          <link rel="icon" href={`${ADMIN_ASSETS.icon}?v=${props.assetVersion}`} type="image/svg+xml" />
+          <link rel="apple-touch-icon" href={`${ADMIN_ASSETS.touchIcon}?v=${props.assetVersion}`} />
           <link rel="stylesheet" href={`${ADMIN_ASSETS.css}?v=${props.assetVersion}`} />
           <script src={`${ADMIN_ASSETS.htmx}?v=${props.assetVersion}`} defer />
         </head>
@@ -48,6 +52,9 @@ export function AdminLayout(props: {
             </a>
             {chrome ? (
               <nav aria-label="Main">
+                <a href="/admin/dashboard" aria-current={props.section === 'dashboard' ? 'page' : undefined}>
+                  Dashboard
+                </a>
                 <a href="/admin/jobs" aria-current={props.section === 'jobs' ? 'page' : undefined}>
                   Jobs
                 </a>

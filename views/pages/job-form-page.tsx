@@ -1,7 +1,7 @@
 // Create and edit: every field labelled, each with the server's message for it. The cron field asks for a
 // preview as you type; the function picker swaps in the chosen function's arguments (both via htmx, and both
 // rendered on the server too, so the form works without JavaScript).
-import { ArgsHelp } from '../components/args-help.tsx';
+import { ArgsEditor, type ArgsEditorProps } from '../components/args-form.tsx';
 import { CronPreview } from '../components/cron-preview.tsx';
 import { formatJson } from '../components/format.ts';
 import { AdminLayout, CsrfField } from '../layouts/admin-layout.tsx';
@@ -133,11 +133,12 @@ export function JobFormPage(props: {
   overlapPolicies: readonly string[];
   misfirePolicies: readonly string[];
   preview: CronPreviewView | null;
+  /** The chosen function's arguments editor (typed form and JSON). */
+  args: ArgsEditorProps;
 }) {
   const { values, errors, job, chrome } = props;
   const action = job ? `/admin/jobs/${job.id}` : '/admin/jobs';
   const title = job ? `Edit ${job.name}` : 'New job';
-  const chosen = props.functions.find((fn) => fn.key === values.func);
   const invalid = (field: string) => (errors[field]?.length ? 'true' : undefined);
   return (
     <AdminLayout title={title} chrome={chrome} section="jobs" assetVersion={props.assetVersion}>
@@ -172,6 +173,12 @@ export function JobFormPage(props: {
         </section>
       ) : null}
       <form method="post" action={action} class="job-form" novalidate>
+        {/* The first submit button is the one Enter presses: saving, never "Add row". Out of the tab order and
+            the accessibility tree: the visible button at the end is the one people use. */}
+        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: tabindex -1 and off-screen; only Enter's default */}
+        <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">
+          {job ? 'Save changes' : 'Create job'}
+        </button>
         <CsrfField token={chrome.csrfToken} />
         {job ? (
           <input type="hidden" name="version" value={String(props.conflict?.version ?? job.version)} />
@@ -213,7 +220,7 @@ export function JobFormPage(props: {
               required
               hx-get="/admin/function-args"
               hx-trigger="change"
-              hx-target="#args-help"
+              hx-target="#args-editor"
               hx-swap="outerHTML"
               aria-invalid={invalid('func')}
               aria-describedby={invalid('func') ? 'func-error' : undefined}
@@ -227,21 +234,7 @@ export function JobFormPage(props: {
             </select>
             <FieldError id="func-error" errors={errors} field="func" />
           </div>
-          <ArgsHelp fn={chosen} />
-          <div class="field">
-            <label for="kwargs">Arguments (JSON object)</label>
-            <textarea
-              id="kwargs"
-              name="kwargs"
-              rows={5}
-              spellcheck={false}
-              aria-invalid={invalid('kwargs')}
-              aria-describedby={invalid('kwargs') ? 'kwargs-error' : undefined}
-            >
-              {values.kwargs}
-            </textarea>
-            <FieldError id="kwargs-error" errors={errors} field="kwargs" />
-          </div>
+          <ArgsEditor {...props.args} />
         </fieldset>
         <fieldset>
           <legend>Schedule</legend>

@@ -3,6 +3,7 @@ import { formatJson, formatWhen } from '../components/format.ts';
 import { EnabledSwitch } from '../components/job-rows.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { RunRows } from '../components/run-rows.tsx';
+import { RunStrip } from '../components/run-strip.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { AdminLayout, CsrfField } from '../layouts/admin-layout.tsx';
 import type { Job, PageChrome, PageLinks, Run } from '../types.ts';
@@ -23,6 +24,8 @@ export function JobPage(props: {
   assetVersion: string;
   job: Job;
   runs: Run[];
+  /** The newest runs whatever the filter, for the strip. */
+  recentRuns: Run[];
   runStatus: string;
   runStatuses: readonly string[];
   links: PageLinks;
@@ -108,6 +111,8 @@ export function JobPage(props: {
           </>
         ) : null}
       </dl>
+      <h2 id="recent">Last {props.recentRuns.length} runs</h2>
+      <RunStrip runs={props.recentRuns} jobName={job.name} />
       <h2 id="runs">Runs</h2>
       <form method="get" action={base} class="filters">
         <div>

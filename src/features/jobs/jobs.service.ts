@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors.ts';
 import { parseOrThrow, type ValidationIssue } from '../../http/validation.ts';
 import type { JobRegistry } from '../../job-functions/registry.ts';
 import { describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
-import { SCHEDULER_CHANNEL } from '../../scheduler/engine.ts';
+import { SCHEDULER_CHANNEL } from '../../scheduler/types.ts';
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
 import { createSecretBox, maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
 import {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type AlertsService, createAlertsService } from '../../../src/features/alerts/alerts.service.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
-import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import type { Scheduler } from '../../../src/scheduler/index.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
 import {
   createGate,

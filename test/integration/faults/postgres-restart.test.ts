@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
-import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import type { Scheduler } from '../../../src/scheduler/index.ts';
 import { findPostgresBinaries, type PostgresServer, startPostgres } from '../../support/postgres-server.ts';
 import { createTestScheduler, eventually, insertJob, testConfig } from '../../support/scheduler-harness.ts';
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../../src/kv/index.ts';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
+import { fromPeer } from '../../support/client-peer.ts';
 import { findRedisBinary, type RedisServer, startRedis } from '../../support/redis-server.ts';
 import { eventually } from '../../support/scheduler-harness.ts';
 
@@ -20,7 +21,10 @@ describe.skipIf(!findRedisBinary())('Redis killed under load', () => {
     redis = await startRedis();
     kv = createRedisStore(redis.url);
     await kv.client.connect();
-    api = await startTestApi({ REDIS_URL: redis.url, RATE_LIMIT_DEFAULT: String(LIMIT) }, { kv });
+    api = await startTestApi(
+      { REDIS_URL: redis.url, RATE_LIMIT_DEFAULT: String(LIMIT), TRUSTED_PROXIES: '127.0.0.1' },
+      { kv },
+    );
     admin = await api.userToken('admin');
   });
   afterAll(async () => {
@@ -29,9 +33,13 @@ describe.skipIf(!findRedisBinary())('Redis killed under load', () => {
   });
 
   const jobs = (ip: string) =>
-    api.app.request(`${api.config.apiPrefix}/jobs`, {
-      headers: { ...bearer(admin), 'X-Forwarded-For': ip },
-    });
+    api.app.request(
+      `${api.config.apiPrefix}/jobs`,
+      {
+        headers: { ...bearer(admin), 'X-Forwarded-For': ip },
+      },
+      fromPeer('127.0.0.1'),
+    );
   const health = async () => {
     const response = await api.app.request(`${api.config.apiPrefix}/health`);
     return { status: response.status, body: (await response.json()) as { status: string } };
@@ -85,9 +93,13 @@ describe.skipIf(!findRedisBinary())('Redis killed under load', () => {
     await redis.start();
     await eventually(async () => (await health()).body.status === 'healthy', 10_000);
     // Counting again: a new address, anonymous (the admin token's own counter is spent in this window).
-    const fresh = await api.app.request(`${api.config.apiPrefix}/jobs`, {
-      headers: { 'X-Forwarded-For': '203.0.113.201' },
-    });
+    const fresh = await api.app.request(
+      `${api.config.apiPrefix}/jobs`,
+      {
+        headers: { 'X-Forwarded-For': '203.0.113.201' },
+      },
+      fromPeer('127.0.0.1'),
+    );
     expect(fresh.status).toBe(401);
     expect(fresh.headers.get('X-RateLimit-Remaining')).toBe(String(LIMIT - 1));
   }, 60_000);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
-import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import type { Scheduler } from '../../../src/scheduler/index.ts';
 import {
   createGate,
   createMigratedPglite,

@@ -10,7 +10,8 @@ import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createUser } from '../../../src/features/users/users.service.ts';
 import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
-import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import type { Scheduler } from '../../../src/scheduler/index.ts';
+import { fromPeer } from '../../support/client-peer.ts';
 import {
   createGate,
   createMigratedPglite,
@@ -29,16 +30,20 @@ type Role = 'viewer' | 'operator' | 'admin';
 function call(
   method: string,
   path: string,
-  options: { role?: Role; body?: unknown; headers?: Record<string, string> } = {},
+  options: { role?: Role; body?: unknown; headers?: Record<string, string>; peer?: string } = {},
 ) {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.role) headers.authorization = `Bearer ${tokens[options.role]}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  return app.request(`${prefix}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
+  return app.request(
+    `${prefix}${path}`,
+    {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    },
+    fromPeer(options.peer ?? '192.0.2.1'),
+  );
 }
 
 const helloJob = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -128,7 +133,8 @@ describe('jobs API', () => {
     const created = await call('POST', '/jobs', {
       role: 'admin',
       body: helloJob('nightly', { timezone: 'Europe/Berlin' }),
-      headers: { 'x-real-ip': '203.0.113.9', 'x-request-id': 'trace-create-1' },
+      peer: '203.0.113.9',
+      headers: { 'x-request-id': 'trace-create-1' },
     });
     expect(created.status).toBe(201);
     const job = (await created.json()) as {

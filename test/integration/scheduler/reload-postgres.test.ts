@@ -5,7 +5,7 @@ import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts'
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
-import type { Scheduler } from '../../../src/scheduler/engine.ts';
+import type { Scheduler } from '../../../src/scheduler/index.ts';
 import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { createTestScheduler, eventually, insertJob } from '../../support/scheduler-harness.ts';
 

@@ -6,7 +6,7 @@ import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts'
 import { migrateAppDatabase } from '../../../src/db/migrate.ts';
 import { createJobsService, type JobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
-import { asDate } from '../../../src/scheduler/engine.ts';
+import { asDate } from '../../../src/scheduler/index.ts';
 import { type RunningOrigin, startOrigin } from '../../support/origin-process.ts';
 import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { eventually } from '../../support/scheduler-harness.ts';

@@ -9,7 +9,7 @@ import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
-import { createScheduler, type Scheduler } from '../../../src/scheduler/engine.ts';
+import { createScheduler, type Scheduler } from '../../../src/scheduler/index.ts';
 import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { rotateSecrets, unopenableKeyIds } from '../../../src/secrets/stored-secrets.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
@@ -48,6 +48,7 @@ function buildScheduler(env: Record<string, string>) {
     logger: createLogger({ level: 'debug', destination: schedulerLog.stream }),
     registry: createJobRegistry(),
     replicaId: 'secrets-test',
+    secrets: createSecretBox(config.encryption),
     pollMs: 60_000,
   });
 }

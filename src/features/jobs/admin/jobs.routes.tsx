@@ -2,7 +2,7 @@
 // arguments as fragments), the job page (runs, run now, retry, archive). Every change goes through the jobs
 // service, so the admin UI and the API validate and audit the same way. Plain form posts redirect (PRG).
 import type { Hono } from 'hono';
-import { ArgsHelp } from '../../../../views/components/args-help.tsx';
+import { ArgsEditor } from '../../../../views/components/args-form.tsx';
 import { CronPreview } from '../../../../views/components/cron-preview.tsx';
 import { queryString } from '../../../../views/components/format.ts';
 import { JobRow, JobRows } from '../../../../views/components/job-rows.tsx';
@@ -23,17 +23,25 @@ import { MISFIRE_POLICIES, OVERLAP_POLICIES, RUN_STATUSES } from '../../../db/sc
 import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import type { ValidationIssue } from '../../../http/validation.ts';
+import { postedFields } from '../args-form.ts';
 import { JOB_STATUSES, type Job, JobListQuerySchema } from '../jobs.schemas.ts';
 import {
+  type ArgsState,
+  argsEditorProps,
+  argsStateFor,
   defaultFormValues,
   fieldErrorsFromIssues,
   formValuesFromBody,
   formValuesFromJob,
   jobInputFromForm,
+  readArgsPost,
+  withArgIssues,
 } from './job-form.ts';
 
 const JOBS_PAGE_SIZE = 20;
 const RUNS_PAGE_SIZE = 20;
+/** How many of the newest runs the job page draws as a strip. */
+const STRIP_RUNS = 50;
 
 function jobFilters(c: AdminContext): JobFilters {
   const q = c.req.query();
@@ -111,9 +119,13 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     return c.html(<CronPreview preview={kit.jobs(c).previewCron(cron, timezone, 5)} />);
   });
 
+  const functionNamed = (c: AdminContext, key: string | undefined) =>
+    functionViews(c).find((f) => f.key === key);
+
+  // htmx: the editor for the function just picked, with its defaults.
   admin.get('/function-args', (c) => {
-    const fn = functionViews(c).find((f) => f.key === c.req.query('func'));
-    return c.html(<ArgsHelp fn={fn} />);
+    const fn = functionNamed(c, c.req.query('func'));
+    return c.html(<ArgsEditor {...argsEditorProps(fn, argsStateFor(fn))} />);
   });
 
   const renderForm = async (
@@ -124,10 +136,12 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
       formError?: string;
       job?: Job;
       conflict?: Job;
+      args: ArgsState;
       status?: 200 | 409 | 422;
     },
   ) => {
     const { values } = options;
+    const fn = functionNamed(c, values.func);
     return c.html(
       <JobFormPage
         chrome={await chromeFor(c)}
@@ -148,6 +162,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
         preview={
           values.cron.trim() ? kit.jobs(c).previewCron(values.cron, values.timezone || 'UTC', 5) : null
         }
+        args={argsEditorProps(fn, options.args)}
       />,
       options.status ?? 200,
     );
@@ -169,23 +184,59 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
 
   admin.get('/jobs/new', async (c) => {
     requireAdminRole(c, 'admin');
-    return renderForm(c, { values: defaultFormValues() });
+    return renderForm(c, { values: defaultFormValues(), args: argsStateFor(undefined) });
   });
+
+  /**
+   * Create (no job) or update: reads the typed arguments (or the JSON text), shows the form again for "Add
+   * row" or a function switched without JavaScript, and otherwise saves through the service, whose 422
+   * issues come back beside the fields.
+   */
+  const saveJobForm = async (c: AdminContext, job?: Job) => {
+    const form = await c.req.formData();
+    const posted = postedFields(form.entries());
+    const body = Object.fromEntries([...posted].map(([name, list]) => [name, list.at(-1)]));
+    const values = formValuesFromBody(body);
+    const read = readArgsPost(functionNamed(c, values.func), posted, values);
+    if (read.action === 'show') {
+      return renderForm(c, {
+        values,
+        job,
+        args: read.state,
+        ...(read.message ? { formError: read.message, status: 422 as const } : {}),
+      });
+    }
+    let args = read.state;
+    const { input, errors } = jobInputFromForm(values, read.kwargs);
+    const invalid = (formError: string, status: 409 | 422 = 422, conflict?: Job) =>
+      renderForm(c, { values, errors, job, conflict, formError, args, status });
+    if (Object.keys(errors).length || Object.keys(args.errors).length || args.jsonErrors.length) {
+      return invalid('The job is not valid.');
+    }
+    try {
+      if (!job) {
+        const created = await kit.jobs(c).createJob(input, kit.actor(c));
+        return c.redirect(withNotice(`/admin/jobs/${created.id}`, 'created'), 303);
+      }
+      const version = Number(body.version);
+      await kit
+        .jobs(c)
+        .updateJob(job.id, input, Number.isInteger(version) ? version : undefined, kit.actor(c));
+      return c.redirect(withNotice(`/admin/jobs/${job.id}`, 'saved'), 303);
+    } catch (error) {
+      if (job && error instanceof AppError && error.code === 'version_conflict') {
+        return invalid(error.message, 409, (error.detail as { current: Job }).current);
+      }
+      if (error instanceof AppError && error.status === 422 && Array.isArray(error.detail)) {
+        args = withArgIssues(args, error.detail as ValidationIssue[]);
+      }
+      return invalid(formProblem(error, errors));
+    }
+  };
 
   admin.post('/jobs', async (c) => {
     requireAdminRole(c, 'admin');
-    const values = formValuesFromBody(await c.req.parseBody());
-    const { input, errors } = jobInputFromForm(values);
-    if (Object.keys(errors).length) {
-      return renderForm(c, { values, errors, formError: 'The job is not valid.', status: 422 });
-    }
-    try {
-      const job = await kit.jobs(c).createJob(input, kit.actor(c));
-      return c.redirect(withNotice(`/admin/jobs/${job.id}`, 'created'), 303);
-    } catch (error) {
-      const formError = formProblem(error, errors);
-      return renderForm(c, { values, errors, formError, status: 422 });
-    }
+    return saveJobForm(c);
   });
 
   admin.get('/jobs/:id', async (c) => {
@@ -198,9 +249,11 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
       page_size: RUNS_PAGE_SIZE,
       ...(runStatus ? { status: runStatus as never } : {}),
     });
+    const recent = await kit.jobs(c).listRuns({ job_id: job.id, page: 1, page_size: STRIP_RUNS });
     const base = `/admin/jobs/${job.id}`;
     return c.html(
       <JobPage
+        recentRuns={recent.items}
         chrome={await chromeFor(c)}
         assetVersion={kit.assetVersion}
         job={job}
@@ -246,37 +299,16 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     requireAdminRole(c, 'admin');
     const job = await kit.jobs(c).getJob(c.req.param('id'));
     if (job.archived_at) throw new AppError(409, 'job_archived', 'Unarchive the job before editing it.');
-    return renderForm(c, { values: formValuesFromJob(job), job });
+    return renderForm(c, {
+      values: formValuesFromJob(job),
+      job,
+      args: argsStateFor(functionNamed(c, job.func), job.kwargs),
+    });
   });
 
   admin.post('/jobs/:id', async (c) => {
     requireAdminRole(c, 'admin');
-    const id = c.req.param('id');
-    const job = await kit.jobs(c).getJob(id);
-    const body = await c.req.parseBody();
-    const values = formValuesFromBody(body);
-    const version = Number(body.version);
-    const { input, errors } = jobInputFromForm(values);
-    if (Object.keys(errors).length) {
-      return renderForm(c, { values, errors, job, formError: 'The job is not valid.', status: 422 });
-    }
-    try {
-      await kit.jobs(c).updateJob(id, input, Number.isInteger(version) ? version : undefined, kit.actor(c));
-      return c.redirect(withNotice(`/admin/jobs/${id}`, 'saved'), 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'version_conflict') {
-        const current = (error.detail as { current: Job }).current;
-        return renderForm(c, {
-          values,
-          job,
-          conflict: current,
-          formError: error.message,
-          status: 409,
-        });
-      }
-      const formError = formProblem(error, errors);
-      return renderForm(c, { values, errors, job, formError, status: 422 });
-    }
+    return saveJobForm(c, await kit.jobs(c).getJob(c.req.param('id')));
   });
 
   admin.post('/jobs/:id/toggle', async (c) => {

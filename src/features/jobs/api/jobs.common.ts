@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDependencies } from '../../../deps.ts';
+import { clientIp } from '../../../http/client-ip.ts';
 import { AppError, ErrorEnvelopeSchema } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import { createJobRegistry } from '../../../job-functions/registry.ts';
@@ -28,13 +29,12 @@ export function jobsService(c: Context<AppBindings>): JobsService {
   return service;
 }
 
-/** The caller as written to audit_log: principal subject, trace id and the client address nginx passes on. */
+/** The caller as written to audit_log: principal subject, trace id and the client address (http/client-ip). */
 export function actorOf(c: Context<AppBindings>): Actor {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
   return {
     subject: c.var.principal?.subject ?? 'anonymous',
     traceId: c.var.requestId,
-    clientIp: c.req.header('x-real-ip') ?? forwarded ?? undefined,
+    clientIp: clientIp(c),
   };
 }
 

@@ -1,0 +1,235 @@
+// Runs what this replica claimed: opens the arguments, calls the job function under a timeout, renews the
+// lease while it runs, and hands the outcome to settle. Also dispatches queued runs (retries, queue_one,
+// catch-up, manual) up to this replica's concurrency.
+import type { JobFunction } from '../job-functions/types.ts';
+import { openSecrets } from '../secrets/schema-secrets.ts';
+import { boundError, boundOutput, type RunError } from './bounded.ts';
+import type { EngineContext } from './context.ts';
+import type { Settle } from './settle.ts';
+import * as sql from './sql/index.ts';
+import type { RunFinishedEvent } from './types.ts';
+
+export class RunAborted extends Error {
+  constructor(
+    readonly code: 'timed_out' | 'lease_lost' | 'aborted_on_shutdown',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunAborted';
+  }
+}
+
+export interface Runner {
+  /** Starts a run this replica holds as `running` (claimed or dispatched). */
+  start(job: sql.EngineJob, run: sql.EngineRun): void;
+  /** One dispatch pass at a time; a call during a pass asks for another and shares its result. */
+  dispatchQueued(): Promise<number>;
+  /** dispatchQueued, errors logged (for callers that do not wait). */
+  kick(): void;
+}
+
+export function createRunner(ctx: EngineContext, settle: Settle): Runner {
+  const { state, options } = ctx;
+  const { db, registry, replicaId } = options;
+
+  function start(job: sql.EngineJob, run: sql.EngineRun) {
+    if (run.trigger === 'schedule' || run.trigger === 'catchup') {
+      const lagSeconds = (Date.now() - run.scheduledFor.getTime()) / 1000;
+      ctx.observe((o) => o.runStarted?.({ func: job.func, trigger: run.trigger, lagSeconds }));
+    }
+    const controller = new AbortController();
+    const done = execute(job, run, controller)
+      .catch((error) => ctx.log.error({ err: error, run_id: run.id }, 'run bookkeeping failed'))
+      .finally(() => {
+        state.running.delete(run.id);
+        if (!state.stopping) kick();
+      });
+    state.running.set(run.id, { controller, done, jobId: job.id });
+  }
+
+  /** Renews the lease every heartbeat; losing it (another replica took the run over) aborts the run. */
+  function heartbeat(run: sql.EngineRun, controller: AbortController, runLog: typeof ctx.log) {
+    return setInterval(() => {
+      sql
+        .renewLease(db, run.id, replicaId, ctx.leaseInterval)
+        .then((renewed) => {
+          if (!renewed && !controller.signal.aborted) {
+            controller.abort(
+              new RunAborted('lease_lost', 'another replica took this run over (lease expired)'),
+            );
+          }
+        })
+        .catch((error) => runLog.warn({ err: error }, 'lease renewal failed'));
+    }, ctx.heartbeatMs);
+  }
+
+  /** The job function's arguments: secrets opened and checked against its schema, or an invalid_args error. */
+  function argumentsFor(fn: JobFunction, job: sql.EngineJob): unknown {
+    let kwargs: unknown;
+    try {
+      kwargs = openSecrets(fn.argsSchema, job.kwargs ?? {}, options.secrets);
+    } catch (cause) {
+      // The message names the missing key id or says decryption failed; it never holds a value.
+      throw Object.assign(new Error(`secret arguments cannot be opened: ${(cause as Error).message}`), {
+        code: 'invalid_args',
+      });
+    }
+    const args = fn.argsSchema.safeParse(kwargs);
+    if (!args.success) {
+      throw Object.assign(new Error(`arguments no longer match ${job.func}: ${args.error.message}`), {
+        code: 'invalid_args',
+      });
+    }
+    return args.data;
+  }
+
+  async function execute(job: sql.EngineJob, run: sql.EngineRun, controller: AbortController) {
+    const runLog = ctx.log.child({ job_id: job.id, job: job.name, run_id: run.id, attempt: run.attempt });
+    const started = performance.now();
+    const renewing = heartbeat(run, controller, runLog);
+    const timeout = setTimeout(
+      () => controller.abort(new RunAborted('timed_out', `timed out after ${job.timeoutSeconds} s`)),
+      job.timeoutSeconds * 1000,
+    );
+
+    let status: 'succeeded' | 'failed' | 'timed_out' = 'succeeded';
+    let output: unknown = null;
+    let error: RunError | null = null;
+    try {
+      const fn = registry.get(job.func);
+      if (!fn) {
+        throw Object.assign(new Error(`job function ${job.func} is not registered`), {
+          code: 'unregistered',
+        });
+      }
+      const args = argumentsFor(fn, job);
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      });
+      aborted.catch(() => {});
+      output = boundOutput(
+        await Promise.race([
+          fn.run(
+            {
+              signal: controller.signal,
+              logger: runLog,
+              appDb: db,
+              legacyDb: options.legacyDb,
+              kv: options.kv,
+              files: options.files,
+              config: options.config,
+              runId: run.id,
+              jobId: job.id,
+              jobName: job.name,
+              scheduledFor: run.scheduledFor,
+              attempt: run.attempt,
+            },
+            args,
+          ),
+          aborted,
+        ]),
+      );
+    } catch (caught) {
+      if (caught instanceof RunAborted) {
+        status = caught.code === 'timed_out' ? 'timed_out' : 'failed';
+        error = boundError(caught, caught.code);
+      } else {
+        status = 'failed';
+        error = boundError(caught);
+        const attached = (caught as { output?: unknown })?.output;
+        if (attached !== undefined) output = boundOutput(attached);
+      }
+    } finally {
+      clearInterval(renewing);
+      clearTimeout(timeout);
+    }
+    if (error?.code === 'lease_lost') {
+      runLog.warn('run abandoned: its lease was taken over by another replica');
+      return;
+    }
+    const durationMs = Math.round(performance.now() - started);
+    let final: string | undefined;
+    if (status === 'succeeded') {
+      final = (await settle.success(job.id, run.id, { durationMs, output })) ? 'succeeded' : undefined;
+    } else {
+      const settled = await settle.failure(job.id, run.id, {
+        kind: 'run',
+        status,
+        output,
+        error,
+        durationMs,
+        noRetry: error?.code === 'invalid_args',
+      });
+      final = settled?.final;
+    }
+    if (final) {
+      ctx.observe((o) =>
+        o.runRecorded?.({ func: job.func, status: final, durationSeconds: durationMs / 1000 }),
+      );
+      runLog[final === 'succeeded' ? 'info' : 'warn'](
+        { status: final, duration_ms: durationMs },
+        'run finished',
+      );
+      ctx.events.emit('run:finished', {
+        runId: run.id,
+        jobId: job.id,
+        status: final,
+      } satisfies RunFinishedEvent);
+    }
+  }
+
+  /** Claims queued runs under their job's lock (overlap policy from committed rows) and starts them. */
+  async function dispatchOnce(): Promise<number> {
+    const capacity = ctx.maxConcurrent - state.running.size;
+    if (capacity <= 0 || state.stopping) return 0;
+    const candidates = await sql.selectDispatchable(db, ctx.registeredKeys(), capacity * 2);
+    let startedCount = 0;
+    const busyJobs = new Set<string>();
+    for (const candidate of candidates) {
+      if (state.running.size >= ctx.maxConcurrent || state.stopping) break;
+      if (busyJobs.has(candidate.jobId)) continue;
+      const claimed = await db.transaction(async (tx) => {
+        const job = await sql.lockJob(tx, candidate.jobId);
+        if (!job || job.archivedAt) return undefined;
+        const counts = await sql.countActiveRuns(tx, candidate.jobId);
+        if (job.overlapPolicy !== 'allow' && counts.running > 0) return undefined;
+        const run = await sql.startQueuedRun(tx, candidate.id, replicaId, ctx.leaseInterval);
+        return run && { job, run };
+      });
+      if (!claimed) {
+        busyJobs.add(candidate.jobId);
+        continue;
+      }
+      if (claimed.job.overlapPolicy !== 'allow') busyJobs.add(candidate.jobId);
+      start(claimed.job, claimed.run);
+      startedCount++;
+    }
+    return startedCount;
+  }
+
+  function dispatchQueued(): Promise<number> {
+    if (state.dispatching) {
+      state.dispatchAgain = true;
+      return state.dispatching;
+    }
+    state.dispatching = (async () => {
+      let total = 0;
+      try {
+        do {
+          state.dispatchAgain = false;
+          total += await dispatchOnce();
+        } while (state.dispatchAgain && !state.stopping);
+      } finally {
+        state.dispatching = undefined;
+      }
+      return total;
+    })();
+    return state.dispatching;
+  }
+
+  function kick() {
+    dispatchQueued().catch((error) => ctx.log.error({ err: error }, 'dispatch failed'));
+  }
+
+  return { start, dispatchQueued, kick };
+}

@@ -1,0 +1,164 @@
+// Statements of a run's life: lease renewal, dispatch of queued runs, and the final row (success or failure).
+import type { SqlExecutor } from '../../db/index.ts';
+import type { JobRunRow } from '../../db/schema/index.ts';
+import type { RunError } from '../bounded.ts';
+import { type EngineRun, type LockedRun, normaliseRun, RUN_COLUMNS } from './rows.ts';
+
+/** Extends the lease while this replica still owns the run; false when another replica took it over. */
+export async function renewLease(
+  db: SqlExecutor,
+  runId: string,
+  replicaId: string,
+  leaseInterval: string,
+): Promise<boolean> {
+  const rows = await db.query(
+    `update job_runs set lease_expires_at = now() + $3::interval, heartbeat_at = now()
+     where id = $1 and status = 'running' and replica_id = $2 returning id`,
+    [runId, replicaId, leaseInterval],
+  );
+  return rows.length > 0;
+}
+
+/** Queued runs due now, oldest first, of live jobs whose function this build has. */
+export async function selectDispatchable(
+  db: SqlExecutor,
+  funcs: string[],
+  limit: number,
+): Promise<Pick<JobRunRow, 'id' | 'jobId'>[]> {
+  return db.query<Pick<JobRunRow, 'id' | 'jobId'>>(
+    `select r.id, r.job_id as "jobId" from job_runs r join scheduled_jobs j on j.id = r.job_id
+     where r.status = 'queued' and coalesce(r.not_before, r.created_at) <= now()
+       and j.archived_at is null and (j.enabled or r.trigger = 'manual') and j.func = any($1::text[])
+     order by coalesce(r.not_before, r.created_at), r.created_at
+     limit $2`,
+    [funcs, limit],
+  );
+}
+
+/** A queued run becomes this replica's running run (under the job lock), and the job shows it. */
+export async function startQueuedRun(
+  tx: SqlExecutor,
+  runId: string,
+  replicaId: string,
+  leaseInterval: string,
+): Promise<EngineRun | undefined> {
+  const [row] = await tx.query<EngineRun>(
+    `update job_runs set status = 'running', replica_id = $2, started_at = clock_timestamp(), heartbeat_at = now(),
+       lease_expires_at = now() + $3::interval
+     where id = $1 and status = 'queued'
+     returning ${RUN_COLUMNS}`,
+    [runId, replicaId, leaseInterval],
+  );
+  if (!row) return undefined;
+  await tx.query(`update scheduled_jobs set status = 'running', last_run_at = now() where id = $1`, [
+    row.jobId,
+  ]);
+  return normaliseRun(row);
+}
+
+// ---- settling -------------------------------------------------------------------------------------
+
+/**
+ * A success in one statement: the outcome (only while this replica owns the run) and the job's status.
+ * False when the run was no longer this replica's.
+ */
+export async function recordSuccess(
+  db: SqlExecutor,
+  outcome: { runId: string; replicaId: string; durationMs: number; output: unknown },
+): Promise<boolean> {
+  const rows = await db.query(
+    `with run as (
+       update job_runs set status = 'succeeded', finished_at = now(), duration_ms = $3, output = $4::jsonb,
+         lease_expires_at = null
+       where id = $1 and status = 'running' and replica_id = $2
+       returning job_id
+     )
+     update scheduled_jobs j set last_success_at = now(), status = case
+         when j.status = 'unregistered' then j.status
+         when exists (select 1 from job_runs o where o.job_id = j.id and o.status = 'running' and o.id <> $1)
+           then 'running'
+         else 'succeeded' end
+     from run where j.id = run.job_id
+     returning j.id`,
+    [outcome.runId, outcome.replicaId, outcome.durationMs, JSON.stringify(outcome.output ?? null)],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Locks a running run for its failure: `owner` names the replica that ran it, `expired` takes any run whose
+ * lease ran out (its replica crashed or was cut off).
+ */
+export async function lockRunningRun(
+  tx: SqlExecutor,
+  runId: string,
+  by: { owner: string } | { expired: true },
+): Promise<LockedRun | undefined> {
+  const [row] =
+    'owner' in by
+      ? await tx.query<LockedRun>(
+          `select attempt, scheduled_for as "scheduledFor", trigger, replica_id as "replicaId" from job_runs
+           where id = $1 and status = 'running' and replica_id = $2 for update`,
+          [runId, by.owner],
+        )
+      : await tx.query<LockedRun>(
+          `select attempt, scheduled_for as "scheduledFor", trigger, replica_id as "replicaId" from job_runs
+           where id = $1 and status = 'running' and lease_expires_at < now() for update`,
+          [runId],
+        );
+  return row && normaliseRun(row);
+}
+
+export async function queueRetry(
+  tx: SqlExecutor,
+  retry: {
+    jobId: string;
+    scheduledFor: Date;
+    attempt: number;
+    retryOf: string;
+    delayMs: number;
+    note: string;
+  },
+): Promise<void> {
+  await tx.query(
+    `insert into job_runs (job_id, scheduled_for, trigger, status, attempt, retry_of, not_before, note)
+     values ($1, $2, 'retry', 'queued', $3, $4, now() + $5::interval, $6)`,
+    [
+      retry.jobId,
+      retry.scheduledFor.toISOString(),
+      retry.attempt,
+      retry.retryOf,
+      `${retry.delayMs} milliseconds`,
+      retry.note,
+    ],
+  );
+}
+
+/**
+ * The failed run's final row. Without a measured duration (an expired lease) it is counted from started_at;
+ * without output the stored output is kept.
+ */
+export async function recordFailure(
+  tx: SqlExecutor,
+  failure: {
+    runId: string;
+    final: string;
+    durationMs: number | null;
+    output: unknown;
+    error: RunError | null;
+  },
+): Promise<void> {
+  await tx.query(
+    `update job_runs set status = $2, finished_at = now(), lease_expires_at = null, error = $5::jsonb,
+       duration_ms = coalesce($3::int, (extract(epoch from (now() - started_at)) * 1000)::int),
+       output = coalesce($4::jsonb, output)
+     where id = $1`,
+    [
+      failure.runId,
+      failure.final,
+      failure.durationMs,
+      failure.output === undefined ? null : JSON.stringify(failure.output),
+      failure.error ? JSON.stringify(failure.error) : null,
+    ],
+  );
+}
