@@ -13,9 +13,19 @@ export type AppSchema = typeof schema;
 export type Drizzle = PgDatabase<PgQueryResultHKT, AppSchema>;
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /** Aborting cancels the statement on the server (PostgreSQL cancel request), not only the wait for it. */
+  signal?: AbortSignal;
+}
+
 /** Runs SQL with positional parameters ($1, $2, ...). */
 export interface SqlExecutor {
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
+}
+
+export interface TransactionOptions {
+  /** BEGIN READ ONLY: the server refuses every write inside, whatever the statement calls. */
+  readOnly?: boolean;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -24,7 +34,7 @@ export interface SqlClient extends SqlExecutor {
   readonly label: string;
   readonly drizzle: Drizzle;
   /** Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Subscribes to NOTIFY on a channel; the returned function unsubscribes. After the connection is lost
    * (a database restart) the subscription is renewed by itself and `onResubscribed` is called, so the
@@ -87,29 +97,44 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
       busy--;
     }
   };
-  const run = <T extends Row>(
+  const run = async <T extends Row>(
     executor: postgres.Sql | postgres.TransactionSql,
     text: string,
     params?: readonly unknown[],
-  ) => executor.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[]) as unknown as Promise<T[]>;
+    options?: QueryOptions,
+  ): Promise<T[]> => {
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const pending = executor.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[]);
+    if (!signal) return [...((await pending) as unknown as T[])];
+    const cancel = () => void pending.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return [...((await pending) as unknown as T[])];
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  };
 
   return {
     kind: 'postgres',
     label: options.label,
     drizzle: drizzlePostgres(sql, { schema }) as unknown as Drizzle,
-    query: <T extends Row>(text: string, params?: readonly unknown[]) =>
-      track(async () => [...(await run<T>(sql, text, params))]),
-    transaction: (fn) =>
-      track(
+    query: <T extends Row>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
+      track(() => run<T>(sql, text, params, queryOptions)),
+    transaction: (fn, transactionOptions) => {
+      const body = (tx: postgres.TransactionSql) =>
+        fn({
+          query: <T extends Row>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
+            run<T>(tx, text, params, queryOptions),
+        });
+      return track(
         () =>
-          sql.begin((tx) =>
-            fn({
-              query: async <T extends Row>(text: string, params?: readonly unknown[]) => [
-                ...(await run<T>(tx, text, params)),
-              ],
-            }),
-          ) as Promise<Awaited<ReturnType<typeof fn>>>,
-      ),
+          (transactionOptions?.readOnly ? sql.begin('read only', body) : sql.begin(body)) as Promise<
+            Awaited<ReturnType<typeof fn>>
+          >,
+      );
+    },
     listen: (channel, onPayload, onResubscribed) =>
       listenWithResubscribe(options, channel, onPayload, onResubscribed),
     poolStats: () => ({ max: options.max, busy }),
@@ -210,7 +235,9 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     kind: 'pglite',
     label: options.label,
     drizzle: drizzlePglite(pg, { schema }) as unknown as Drizzle,
-    async query(text, params) {
+    // PGlite runs a statement to its end on this thread: a signal can only stop one from starting.
+    async query(text, params, queryOptions) {
+      queryOptions?.signal?.throwIfAborted();
       busy++;
       try {
         return (await pg.query(text, params as unknown[])).rows as never[];
@@ -218,10 +245,16 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
         busy--;
       }
     },
-    transaction: (fn) =>
-      pg.transaction((tx) =>
-        fn({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[] }),
-      ),
+    transaction: (fn, transactionOptions) =>
+      pg.transaction(async (tx) => {
+        if (transactionOptions?.readOnly) await tx.query('set transaction read only');
+        return fn({
+          query: async (text, params, queryOptions) => {
+            queryOptions?.signal?.throwIfAborted();
+            return (await tx.query(text, params as unknown[])).rows as never[];
+          },
+        });
+      }),
     async listen(channel, onPayload) {
       const unsubscribe = await pg.listen(channel, onPayload);
       // One process, one connection: a NOTIFY reaches the listener before the statement that sent it resolves.
