@@ -1,16 +1,34 @@
 import { AppError, errorResponse } from '../../../http/errors.ts';
 import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
+import { sendPage } from '../../../http/page-cache.ts';
 import { actorOf, etagOf, jobsService, parseIfMatch } from './jobs.common.ts';
 import type * as routes from './jobs.routes.ts';
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
-  const page = await jobsService(c).listJobs(c.req.valid('query'));
+  const query = c.req.valid('query');
+  const pages = c.var.deps.pages;
+  if (pages) {
+    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => jobsService(c).listJobs(query));
+    return sendPage(c, page) as never;
+  }
+  const page = await jobsService(c).listJobs(query);
   c.header('Cache-Control', 'private, no-cache');
   return c.json(page, 200);
 };
 
 export const getJobHandler: Handler<typeof routes.getJob> = async (c) => {
-  const job = await jobsService(c).getJob(c.req.valid('param').id);
+  const id = c.req.valid('param').id;
+  const pages = c.var.deps.pages;
+  if (pages) {
+    // The ETag stays the job's version: clients send it back as If-Match.
+    const page = await pages.get(
+      `job ${id}`,
+      () => jobsService(c).getJob(id),
+      (job) => etagOf(job.version),
+    );
+    return sendPage(c, page) as never;
+  }
+  const job = await jobsService(c).getJob(id);
   const etag = etagOf(job.version);
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
