@@ -1,7 +1,7 @@
 // One small interface over the two Postgres drivers: postgres.js for a real server, PGlite embedded.
 // Typed queries go through drizzle (`drizzle`); raw SQL, LISTEN and transactions through this client.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -200,11 +200,19 @@ export interface PgliteClientOptions {
   /** A folder to persist into; undefined keeps the database in memory (tests). */
   dataDir: string | undefined;
   label: string;
+  /**
+   * Start-up inputs PGlite otherwise reads (and compiles) on every create: tests reuse one compiled module and
+   * start from a dumped, migrated data directory instead of running initdb.
+   */
+  engine?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule' | 'fsBundle'>;
 }
 
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pg = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const pg = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...options.engine,
+  });
   let busy = 0;
   return {
     kind: 'pglite',

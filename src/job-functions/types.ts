@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import type { LegacyDatabase, SqlClient } from '../db/index.ts';
 import type { FileStore } from '../features/files/file-store.ts';
 import type { KeyValueStore } from '../kv/index.ts';
+import type { ResolveAll } from '../lib/pinned-fetch.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export interface JobContext {
@@ -27,6 +28,8 @@ export interface JobContext {
   scheduledFor: Date;
   /** 1 for the first try, 2 for the first retry, ... */
   attempt: number;
+  /** Name resolution for outbound requests; unset: the system resolver (tests pass one they control). */
+  resolve?: ResolveAll;
 }
 
 export interface JobFunction<Schema extends z.ZodType = z.ZodType> {
