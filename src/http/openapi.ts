@@ -28,6 +28,7 @@ export const API_TAGS = {
   functions: 'The job functions this build registers, with the JSON Schema of their arguments.',
   cron: 'Check a cron expression in a zone and see its next fire times.',
   alerts: 'Alert channels (webhook, Slack, Discord, e-mail), their deliveries and the open incidents.',
+  audit: 'Who changed what and when: the append-only audit log (admin).',
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 
