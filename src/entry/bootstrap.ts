@@ -2,6 +2,7 @@
 // Shared by the Node entry, the Deno entry and the migrate command.
 import { hostname } from 'node:os';
 import { type Config, ConfigError, parseConfig } from '../config/index.ts';
+import { createChangeFeed } from '../db/change-feed.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
@@ -9,6 +10,7 @@ import { createAlertsService } from '../features/alerts/alerts.service.ts';
 import { createLocalFileStore } from '../features/files/file-store.ts';
 import { createJobsService } from '../features/jobs/jobs.service.ts';
 import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
+import { createPageCache } from '../http/page-cache.ts';
 import { createJobRegistry } from '../job-functions/registry.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
@@ -124,6 +126,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
       })
     : undefined;
   const jobs = createJobsService({ db: db.app, registry, poke: scheduler?.poke, secrets });
+  const pages = createPageCache(await createChangeFeed(db.app, logger));
   return {
     config,
     db,
@@ -136,5 +139,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     jobs,
     alerts,
     metrics,
+    pages,
   };
 }

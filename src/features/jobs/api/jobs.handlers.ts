@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { AppError, errorResponse } from '../../../http/errors.ts';
+import { sendPage } from '../../../http/page-cache.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import { actorOf, etagOf, jobsService, parseIfMatch } from './jobs.common.ts';
 import type * as routes from './jobs.routes.ts';
@@ -10,13 +11,30 @@ type Handler<R extends Parameters<typeof import('@hono/zod-openapi').createRoute
 >;
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
-  const page = await jobsService(c).listJobs(c.req.valid('query'));
+  const query = c.req.valid('query');
+  const pages = c.var.deps.pages;
+  if (pages) {
+    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => jobsService(c).listJobs(query));
+    return sendPage(c, page) as never;
+  }
+  const page = await jobsService(c).listJobs(query);
   c.header('Cache-Control', 'private, no-cache');
   return c.json(page, 200);
 };
 
 export const getJobHandler: Handler<typeof routes.getJob> = async (c) => {
-  const job = await jobsService(c).getJob(c.req.valid('param').id);
+  const id = c.req.valid('param').id;
+  const pages = c.var.deps.pages;
+  if (pages) {
+    // The ETag stays the job's version: clients send it back as If-Match.
+    const page = await pages.get(
+      `job ${id}`,
+      () => jobsService(c).getJob(id),
+      (job) => etagOf(job.version),
+    );
+    return sendPage(c, page) as never;
+  }
+  const job = await jobsService(c).getJob(id);
   const etag = etagOf(job.version);
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
