@@ -9,10 +9,12 @@ import { type Config, parseConfig } from '../../src/config/index.ts';
 import { createPgliteClient, createPostgresClient, type SqlClient } from '../../src/db/client.ts';
 import { migrateAppDatabase } from '../../src/db/migrate.ts';
 import type { AppDependencies } from '../../src/deps.ts';
+import { assembleDependencies } from '../../src/entry/bootstrap.ts';
 import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { ensureBootstrapAdmin } from '../../src/features/users/users.service.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { createTestDatabase, realPostgresUrl } from './real-servers.ts';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password-1234' };
@@ -59,15 +61,16 @@ export async function startTestApi(
   await migrateAppDatabase(client);
   await ensureBootstrapAdmin(client.drizzle, config.auth);
   const kv = options.kv ?? createMemoryStore();
-  const deps: AppDependencies = {
+  // Built the way the entry builds them (src/entry/bootstrap.ts), so tests meet the production services.
+  const deps: AppDependencies = assembleDependencies({
     config,
     db: { app: client, legacy: undefined, close: () => client.close() },
     kv,
     logger,
     replicaId: 'test',
-    startedAt: new Date(),
     files: createLocalFileStore(filesDir),
-  };
+    metrics: createMetrics(),
+  });
   const app = createApp(deps);
 
   const login = async (username: string, password: string) => {

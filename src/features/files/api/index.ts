@@ -1,10 +1,9 @@
 import { createRouter } from '../../../http/router.ts';
-import type { FileStore } from '../file-store.ts';
 import { createFileHandlers } from './files.handlers.ts';
 import * as routes from './files.routes.ts';
 
-export function createFilesRouter(store: FileStore) {
-  const handlers = createFileHandlers(store);
+export function createFilesRouter() {
+  const handlers = createFileHandlers();
   return createRouter()
     .openapi(routes.uploadFile, handlers.upload)
     .openapi(routes.listFiles, handlers.list)

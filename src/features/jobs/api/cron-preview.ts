@@ -2,7 +2,7 @@ import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../http/principal.ts';
 import { createRouter } from '../../../http/router.ts';
 import type { AppBindings } from '../../../http/types.ts';
-import { errorResponses, jobsService } from './jobs.common.ts';
+import { errorResponses } from './jobs.common.ts';
 
 export const CronPreviewSchema = z
   .object({
@@ -43,7 +43,7 @@ export const previewCron = createRoute({
 const previewCronHandler: RouteHandler<typeof previewCron, AppBindings> = (c) => {
   const { expr, tz, count } = c.req.valid('query');
   c.header('Cache-Control', 'private, no-cache');
-  return c.json(jobsService(c).previewCron(expr, tz, count), 200);
+  return c.json(c.var.deps.jobs.previewCron(expr, tz, count), 200);
 };
 
 export function createCronRouter() {

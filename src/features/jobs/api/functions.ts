@@ -2,7 +2,7 @@ import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../http/principal.ts';
 import { createRouter } from '../../../http/router.ts';
 import type { AppBindings } from '../../../http/types.ts';
-import { errorResponses, jobsService } from './jobs.common.ts';
+import { errorResponses } from './jobs.common.ts';
 
 export const FunctionSchema = z
   .object({
@@ -29,7 +29,7 @@ export const listFunctions = createRoute({
 
 const listFunctionsHandler: RouteHandler<typeof listFunctions, AppBindings> = (c) => {
   c.header('Cache-Control', 'private, max-age=60');
-  return c.json({ items: jobsService(c).listFunctions() }, 200);
+  return c.json({ items: c.var.deps.jobs.listFunctions() }, 200);
 };
 
 export function createFunctionsRouter() {
