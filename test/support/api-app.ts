@@ -38,8 +38,10 @@ export async function startTestApi(
   options: { kv?: KeyValueStore } = {},
 ): Promise<TestApi> {
   const filesDir = mkdtempSync(join(tmpdir(), 'api-files-'));
+  // No scheduler unless a test asks for one: nothing here starts it, and a built one would run poked jobs.
   const { config } = parseConfig({
     APP_ENV: 'test',
+    SCHEDULER_ENABLED: 'false',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     FILES_BASE_DIR: filesDir,

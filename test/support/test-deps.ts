@@ -66,7 +66,13 @@ export interface TestDepsOptions {
 }
 
 export async function createTestDeps(options: TestDepsOptions = {}) {
-  const { config } = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'debug', ...options.env });
+  // No scheduler unless a test asks for one: nothing here starts it, and a built one would run poked jobs.
+  const { config } = parseConfig({
+    APP_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    SCHEDULER_ENABLED: 'false',
+    ...options.env,
+  });
   const log = captureLines();
   const logger = createLogger({ level: config.log.level, destination: log.stream });
   const app = options.app ?? (await shared('pglite:memory'));
