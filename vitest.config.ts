@@ -1,15 +1,73 @@
+// Three projects, one per lane: `npm run test:unit` (no servers, many workers), `test:integration` (real
+// servers and spawned processes, two workers), `test:browser` (Chromium, one worker); `npm test` runs all.
+// Every test file under test/ lands in exactly one project (test/unit/test-projects.test.ts checks it).
+// Vitest runs projects with different worker counts one group after another (sequence.groupOrder):
+// unit first (seconds), then integration, then browser.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { scaled } from './test/support/time-scale.ts';
+
+const TESTS = 'test/**/*.test.{ts,tsx}';
+export const PROJECT_GLOBS: Record<'unit' | 'browser' | 'integration', string[]> = {
+  unit: ['test/unit/**/*.test.{ts,tsx}'],
+  browser: ['test/browser/**/*.test.{ts,tsx}'],
+  /** Everything else under test/ (api, admin, integration, security, worker, and any new folder). */
+  integration: [TESTS],
+};
+const NOT_INTEGRATION = [...PROJECT_GLOBS.unit, ...PROJECT_GLOBS.browser];
+const ALWAYS_EXCLUDED = ['test/bench/**', 'node_modules/**'];
+/** Every project's: expect.poll waits 1 s by default, far too short for a busy machine. */
+const EXPECT = { poll: { timeout: scaled(30_000) } };
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['test/bench/**', 'node_modules/**'],
+    // Root settings: the one global setup (servers, templates) and the reporters; the projects below set
+    // their own files, workers and timeouts. Timeouts are ceilings for a hang, scaled by TEST_TIME_SCALE.
     globalSetup: ['test/support/global-setup.ts'],
-    // Generous: suites spawn processes and real servers, and CI machines are small and sometimes busy.
-    testTimeout: 90_000,
-    hookTimeout: 60_000,
-    // Suites start real servers and processes; two cores do not gain from more workers.
-    maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: PROJECT_GLOBS.unit,
+          exclude: ALWAYS_EXCLUDED,
+          pool: 'threads',
+          maxWorkers: Math.max(2, availableParallelism()),
+          // A few unit files open an in-memory PGlite, which a busy machine can take a minute to start.
+          testTimeout: scaled(180_000),
+          hookTimeout: scaled(180_000),
+          expect: EXPECT,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: PROJECT_GLOBS.integration,
+          exclude: [...ALWAYS_EXCLUDED, ...NOT_INTEGRATION],
+          // Suites start real servers and processes; two cores gain nothing from more workers.
+          pool: 'forks',
+          maxWorkers: 2,
+          testTimeout: scaled(180_000),
+          hookTimeout: scaled(180_000),
+          expect: EXPECT,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: PROJECT_GLOBS.browser,
+          exclude: ALWAYS_EXCLUDED,
+          // Chromium plus a spawned origin per file: one file at a time.
+          pool: 'forks',
+          maxWorkers: 1,
+          testTimeout: scaled(180_000),
+          hookTimeout: scaled(180_000),
+          expect: EXPECT,
+          sequence: { groupOrder: 2 },
+        },
+      },
+    ],
   },
 });

@@ -5,6 +5,7 @@ import type { Databases } from './db/index.ts';
 import type { AlertsService } from './features/alerts/alerts.service.ts';
 import type { FileStore } from './features/files/file-store.ts';
 import type { JobsService } from './features/jobs/jobs.service.ts';
+import type { PageCache } from './http/page-cache.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -28,4 +29,6 @@ export interface AppDependencies {
   alerts: AlertsService;
   /** The Prometheus registry (one per origin). */
   metrics: Metrics;
+  /** Serialized answers of the hot reads, dropped on every data change; without it they are built per request. */
+  pages?: PageCache;
 }

@@ -8,6 +8,7 @@ import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
 import { registerDashboardPage } from '../features/dashboard/admin/dashboard.routes.tsx';
 import { registerJobRoutes } from '../features/jobs/admin/jobs.routes.tsx';
 import { actorOf } from '../features/jobs/api/jobs.common.ts';
+import { registerUsersPage } from '../features/users/admin/users.routes.tsx';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';
 import { type AdminAssets, loadAdminAssets } from './assets.ts';
@@ -88,6 +89,7 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   registerJobRoutes(admin, kit);
   registerAuditPage(admin, kit);
   registerDashboardPage(admin, kit);
+  registerUsersPage(admin, kit);
 
   // Last: any other /admin path is this UI's 404 page (a mounted router's notFound is not consulted).
   admin.all('*', () => {

@@ -24,6 +24,7 @@ export function withNotice(path: string, done: string): string {
 
 export const NOTICES: Record<string, string> = {
   created: 'Job created.',
+  examples: 'Example jobs added, all disabled: open one, check it, and enable it to let it run.',
   saved: 'Changes saved.',
   enabled: 'Job enabled.',
   disabled: 'Job disabled.',
@@ -31,5 +32,6 @@ export const NOTICES: Record<string, string> = {
   retried: 'Retry queued.',
   archived: 'Job archived: it no longer runs.',
   unarchived: 'Job unarchived (it is disabled until you enable it).',
+  unlocked: 'User unlocked: they can log in again now.',
   'logged-out': 'You are logged out.',
 };

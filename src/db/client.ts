@@ -1,7 +1,7 @@
 // One small interface over the two Postgres drivers: postgres.js for a real server, PGlite embedded.
 // Typed queries go through drizzle (`drizzle`); raw SQL, LISTEN and transactions through this client.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -13,9 +13,19 @@ export type AppSchema = typeof schema;
 export type Drizzle = PgDatabase<PgQueryResultHKT, AppSchema>;
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /** Aborting cancels the statement on the server (PostgreSQL cancel request), not only the wait for it. */
+  signal?: AbortSignal;
+}
+
 /** Runs SQL with positional parameters ($1, $2, ...). */
 export interface SqlExecutor {
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
+}
+
+export interface TransactionOptions {
+  /** BEGIN READ ONLY: the server refuses every write inside, whatever the statement calls. */
+  readOnly?: boolean;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -24,7 +34,7 @@ export interface SqlClient extends SqlExecutor {
   readonly label: string;
   readonly drizzle: Drizzle;
   /** Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Subscribes to NOTIFY on a channel; the returned function unsubscribes. After the connection is lost
    * (a database restart) the subscription is renewed by itself and `onResubscribed` is called, so the
@@ -34,10 +44,22 @@ export interface SqlClient extends SqlExecutor {
     channel: string,
     onPayload: (payload: string) => void,
     onResubscribed?: () => void,
-  ): Promise<() => Promise<void>>;
+  ): Promise<Subscription>;
   /** Pool figures for metrics; PGlite has a single connection. */
   poolStats(): { max: number; busy: number };
   close(): Promise<void>;
+}
+
+/** What listen() returns: calling it ends the subscription. */
+export interface Subscription {
+  (): Promise<void>;
+  /**
+   * Resolves once every notification committed before the call has been handed to onPayload: a round trip on
+   * the listening connection (PostgreSQL sends pending notifications before it reports the round trip done).
+   * Rejects while the subscription is not live (connection lost, or renewed after the call began), because
+   * notifications may have been missed: a cache that relies on them must not answer from memory then.
+   */
+  sync(): Promise<void>;
 }
 
 export interface PostgresClientOptions {
@@ -75,29 +97,44 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
       busy--;
     }
   };
-  const run = <T extends Row>(
+  const run = async <T extends Row>(
     executor: postgres.Sql | postgres.TransactionSql,
     text: string,
     params?: readonly unknown[],
-  ) => executor.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[]) as unknown as Promise<T[]>;
+    options?: QueryOptions,
+  ): Promise<T[]> => {
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const pending = executor.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[]);
+    if (!signal) return [...((await pending) as unknown as T[])];
+    const cancel = () => void pending.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return [...((await pending) as unknown as T[])];
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  };
 
   return {
     kind: 'postgres',
     label: options.label,
     drizzle: drizzlePostgres(sql, { schema }) as unknown as Drizzle,
-    query: <T extends Row>(text: string, params?: readonly unknown[]) =>
-      track(async () => [...(await run<T>(sql, text, params))]),
-    transaction: (fn) =>
-      track(
+    query: <T extends Row>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
+      track(() => run<T>(sql, text, params, queryOptions)),
+    transaction: (fn, transactionOptions) => {
+      const body = (tx: postgres.TransactionSql) =>
+        fn({
+          query: <T extends Row>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
+            run<T>(tx, text, params, queryOptions),
+        });
+      return track(
         () =>
-          sql.begin((tx) =>
-            fn({
-              query: async <T extends Row>(text: string, params?: readonly unknown[]) => [
-                ...(await run<T>(tx, text, params)),
-              ],
-            }),
-          ) as Promise<Awaited<ReturnType<typeof fn>>>,
-      ),
+          (transactionOptions?.readOnly ? sql.begin('read only', body) : sql.begin(body)) as Promise<
+            Awaited<ReturnType<typeof fn>>
+          >,
+      );
+    },
     listen: (channel, onPayload, onResubscribed) =>
       listenWithResubscribe(options, channel, onPayload, onResubscribed),
     poolStats: () => ({ max: options.max, busy }),
@@ -116,9 +153,11 @@ async function listenWithResubscribe(
   channel: string,
   onPayload: (payload: string) => void,
   onResubscribed: (() => void) | undefined,
-): Promise<() => Promise<void>> {
+): Promise<Subscription> {
   let stopped = false;
   let retrying = false;
+  // Counts LISTENs that took effect; sync() compares it before and after its round trip.
+  let listenEpoch = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const statement = `listen "${channel.replace(/"/g, '""')}"`;
   const connectionOptions = {
@@ -141,6 +180,7 @@ async function listenWithResubscribe(
         if (stopped) return;
         try {
           await listener.unsafe(statement);
+          listenEpoch++;
           retrying = false;
           options.logger?.info({ channel }, 'LISTEN renewed after the connection was lost');
           onResubscribed?.();
@@ -157,16 +197,26 @@ async function listenWithResubscribe(
   );
   try {
     await listener.unsafe(statement);
+    listenEpoch++;
   } catch (error) {
     stopped = true;
     await listener.end({ timeout: 1 });
     throw error;
   }
-  return async () => {
+  const notLive = () => new Error(`LISTEN ${channel} is not live`);
+  const unsubscribe = async () => {
     stopped = true;
     clearTimeout(retryTimer);
     await listener.end({ timeout: 1 });
   };
+  return Object.assign(unsubscribe, {
+    async sync() {
+      if (stopped || retrying) throw notLive();
+      const epoch = listenEpoch;
+      await listener.unsafe('select 1');
+      if (stopped || retrying || epoch !== listenEpoch) throw notLive();
+    },
+  });
 }
 
 const LISTEN_RETRY_MS = 250;
@@ -175,17 +225,27 @@ export interface PgliteClientOptions {
   /** A folder to persist into; undefined keeps the database in memory (tests). */
   dataDir: string | undefined;
   label: string;
+  /**
+   * Start-up inputs PGlite otherwise reads (and compiles) on every create: tests reuse one compiled module and
+   * start from a dumped, migrated data directory instead of running initdb.
+   */
+  engine?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule' | 'fsBundle'>;
 }
 
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pg = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const pg = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...options.engine,
+  });
   let busy = 0;
   return {
     kind: 'pglite',
     label: options.label,
     drizzle: drizzlePglite(pg, { schema }) as unknown as Drizzle,
-    async query(text, params) {
+    // PGlite runs a statement to its end on this thread: a signal can only stop one from starting.
+    async query(text, params, queryOptions) {
+      queryOptions?.signal?.throwIfAborted();
       busy++;
       try {
         return (await pg.query(text, params as unknown[])).rows as never[];
@@ -193,13 +253,20 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
         busy--;
       }
     },
-    transaction: (fn) =>
-      pg.transaction((tx) =>
-        fn({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[] }),
-      ),
+    transaction: (fn, transactionOptions) =>
+      pg.transaction(async (tx) => {
+        if (transactionOptions?.readOnly) await tx.query('set transaction read only');
+        return fn({
+          query: async (text, params, queryOptions) => {
+            queryOptions?.signal?.throwIfAborted();
+            return (await tx.query(text, params as unknown[])).rows as never[];
+          },
+        });
+      }),
     async listen(channel, onPayload) {
       const unsubscribe = await pg.listen(channel, onPayload);
-      return unsubscribe;
+      // One process, one connection: a NOTIFY reaches the listener before the statement that sent it resolves.
+      return Object.assign(unsubscribe, { sync: async () => {} });
     },
     poolStats: () => ({ max: 1, busy }),
     close: () => pg.close(),

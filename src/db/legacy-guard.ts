@@ -1,7 +1,25 @@
-// The legacy non-delete policy (seed 000 section 5): SELECT, INSERT and UPDATE only.
-// Statements are parsed by the real PostgreSQL parser (libpg-query), so comments, case, CTEs and
-// stacked statements cannot hide a DELETE or DDL. The least-privilege role in docs/db/ is the second wall.
+// The legacy wall's first half (seed 000 section 5: the legacy DB is never deleted from or altered).
+// Statements are parsed by PostgreSQL's own parser (libpg-query) and admitted by allow lists only:
+// - statement kinds: SELECT, INSERT, UPDATE (a report: SELECT only), one statement per call;
+// - every node kind and every field of the parse tree, walked generically: an unknown one is refused, so a
+//   syntax added to a later parser cannot carry a call past the guard;
+// - every name that can run code: function calls in every spelling (f(x), schema.f(x), x.f and (x).f, which
+//   the server may run as f(x)), operators (also OPERATOR(schema.op) and ORDER BY ... USING), casts (a type's
+//   input and cast functions), TABLESAMPLE methods;
+// - relations outside pg_catalog, information_schema and the other pg_* schemas, in every spelling the parser
+//   folds to the same name (quoted, U&"..." escapes); unqualified pg_* names are catalogs (pg_catalog is
+//   searched first).
+// The database role (docs/db/legacy_role.sql) is the second half; docs/operations/security.md has both.
 import { loadModule, parseSync } from 'libpg-query';
+import type { SqlExecutor } from './client.ts';
+import {
+  CAST_TYPES,
+  OPERATORS,
+  READ_FUNCTIONS,
+  TABLESAMPLE_METHODS,
+  WRITE_FUNCTIONS,
+} from './legacy-allow-list.ts';
+import { POSTGRES_FUNCTION_NAMES } from './legacy-function-names.ts';
 
 export class LegacyStatementRefused extends Error {
   readonly code = 'legacy_statement_refused';
@@ -11,37 +29,52 @@ export class LegacyStatementRefused extends Error {
   }
 }
 
-const ALLOWED_TOP_LEVEL = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt']);
-const NODE_STATEMENT = /^[A-Z][A-Za-z]*Stmt$/;
+/** `write`: what the legacy handle admits (SELECT, INSERT, UPDATE). `read`: a report (one plain SELECT). */
+export type LegacyStatementMode = 'write' | 'read';
 
-/**
- * Functions that act outside the statement (run other SQL, touch files, large objects, other backends
- * or settings). A SELECT that calls them is not a read.
- */
-const REFUSED_FUNCTIONS = new Set([
-  'dblink',
-  'dblink_exec',
-  'dblink_send_query',
-  'query_to_xml',
-  'query_to_xmlschema',
-  'query_to_xml_and_xmlschema',
-  'cursor_to_xml',
-  'lo_import',
-  'lo_export',
-  'lo_unlink',
-  'lo_create',
-  'lo_put',
-  'lo_truncate',
-  'pg_read_file',
-  'pg_read_binary_file',
-  'pg_ls_dir',
-  'pg_stat_file',
-  'pg_terminate_backend',
-  'pg_cancel_backend',
-  'pg_reload_conf',
-  'pg_rotate_logfile',
-  'set_config',
-]);
+/** What the connected database adds to the guard's knowledge (loadLegacyCatalog). */
+export interface LegacyCatalog {
+  /** Every function name the server knows (built-in, extensions, user functions). */
+  readonly functionNames: ReadonlySet<string>;
+  /** Function names defined outside pg_catalog, with one schema that defines each. */
+  readonly functionsOutsideCatalog: ReadonlyMap<string, string>;
+  /** Unqualified relation names that resolve to a system catalog or view. */
+  readonly catalogRelations: ReadonlySet<string>;
+}
+
+/** Without a connected database: every function name of PostgreSQL 15 and its contrib extensions. */
+export const BUILT_IN_CATALOG: LegacyCatalog = {
+  functionNames: new Set(POSTGRES_FUNCTION_NAMES.trim().split(/\s+/)),
+  functionsOutsideCatalog: new Map(),
+  catalogRelations: new Set(),
+};
+
+/** Reads the connected database's function and catalog names once (a few ms; run as the legacy role). */
+export async function loadLegacyCatalog(executor: SqlExecutor): Promise<LegacyCatalog> {
+  const [row] = await executor.query<{
+    functions: string[] | null;
+    outside: Record<string, string> | string | null;
+    relations: string[] | null;
+  }>(LOAD_CATALOG_SQL);
+  const outside = typeof row?.outside === 'string' ? JSON.parse(row.outside) : (row?.outside ?? {});
+  return {
+    functionNames: new Set([...BUILT_IN_CATALOG.functionNames, ...(row?.functions ?? [])]),
+    functionsOutsideCatalog: new Map(Object.entries(outside as Record<string, string>)),
+    catalogRelations: new Set(row?.relations ?? []),
+  };
+}
+
+const LOAD_CATALOG_SQL = `select
+  (select array_agg(distinct p.proname::text) from pg_catalog.pg_proc p) as functions,
+  (select coalesce(json_object_agg(s.proname, s.nspname), '{}'::json) from (
+     select distinct on (p.proname) p.proname::text as proname, n.nspname::text as nspname
+     from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+     where n.nspname <> 'pg_catalog' order by p.proname, n.nspname) s) as outside,
+  (select array_agg(c.relname::text) from pg_catalog.pg_class c
+     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'pg_catalog'
+        or (n.nspname = 'information_schema' and n.nspname = any (pg_catalog.current_schemas(false)))
+  ) as relations`;
 
 let ready: Promise<void> | undefined;
 
@@ -51,60 +84,328 @@ export function loadLegacyGuard(): Promise<void> {
   return ready;
 }
 
-type ParseTree = { stmts?: { stmt: Record<string, unknown> }[] };
+const STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt']);
 
-function describeNode(key: string): string {
-  return key
+/** Parse-tree node kinds a SELECT/INSERT/UPDATE may contain. Anything else is refused. */
+const NODE_KINDS = new Set([
+  ...STATEMENTS,
+  'A_ArrayExpr',
+  'A_Const',
+  'A_Expr',
+  'A_Indices',
+  'A_Indirection',
+  'A_Star',
+  'Alias',
+  'BitString',
+  'BoolExpr',
+  'Boolean',
+  'BooleanTest',
+  'CaseExpr',
+  'CaseWhen',
+  'CoalesceExpr',
+  'CollateClause',
+  'ColumnDef',
+  'ColumnRef',
+  'CommonTableExpr',
+  'CTECycleClause',
+  'CTESearchClause',
+  'Float',
+  'FuncCall',
+  'GroupingFunc',
+  'GroupingSet',
+  'IndexElem',
+  'InferClause',
+  'Integer',
+  'JoinExpr',
+  'List',
+  'LockingClause',
+  'MinMaxExpr',
+  'MultiAssignRef',
+  'NullTest',
+  'OnConflictClause',
+  'ParamRef',
+  'RangeFunction',
+  'RangeSubselect',
+  'RangeTableFunc',
+  'RangeTableFuncCol',
+  'RangeTableSample',
+  'RangeVar',
+  'ResTarget',
+  'ReturningClause',
+  'RowExpr',
+  'SetToDefault',
+  'SortBy',
+  'SQLValueFunction',
+  'String',
+  'SubLink',
+  'TypeCast',
+  'TypeName',
+  'WindowDef',
+  'WithClause',
+  'XmlExpr',
+  'XmlSerialize',
+]);
+
+/**
+ * Fields of those nodes that hold values, flags, positions, aliases or sub-nodes, but no name of code to run
+ * (the fields that do are checked where they are met: funcname, name, operName, useOp, names, method,
+ * fields, indirection, relname). A field not listed here is refused.
+ */
+const PLAIN_FIELDS = new Set(
+  `location stmt_location stmt_len targetList fromClause whereClause groupClause groupDistinct havingClause
+  windowClause valuesLists sortClause limitOffset limitCount limitOption lockingClause withClause op all larg rarg
+  distinctClause selectStmt cols onConflictClause returningClause returningList override relation targetList
+  val ival sval fval boolval bsval isnull args agg_order agg_filter over agg_within_group agg_star agg_distinct
+  func_variadic funcformat kind lexpr rexpr arg typeName typemod typmods arrayBounds setof pct_type typeOid
+  boolop nulltesttype argisrow booltesttype subLinkType subLinkId testexpr subselect defresult casetype
+  casecollid xpr expr result coalescetype coalescecollid minmaxtype minmaxcollid inputcollid elements
+  row_format colnames collname sortby_dir sortby_nulls node partitionClause orderClause frameOptions
+  startOffset endOffset refname inh relpersistence alias aliasname schemaname catalogname jointype isNatural
+  quals usingClause join_using_alias lateral subquery ordinality is_rowsfrom functions coldeflist repeatable
+  docexpr rowexpr namespaces columns colname coltype for_ordinality is_not_null colexpr coldefexpr
+  items is_local is_from_type storage storage_name raw_default cooked_default identity generated collClause
+  collOid constraints fdwoptions ctes recursive ctename aliascolnames ctematerialized ctequery search_clause
+  cycle_clause cterecursive cterefcount ctecolnames ctecoltypes ctecoltypmods ctecolcollations
+  search_col_list search_breadth_first search_seq_column cycle_col_list cycle_mark_column cycle_mark_value
+  cycle_mark_default cycle_path_column action infer indexElems conname indexcolname opclass opclassopts
+  ordering nulls_ordering source colno ncolumns content lidx uidx is_slice refassgnexpr strength
+  waitPolicy lockedRels exprs options named_args arg_names xmloption indent isNull
+  location_start relname content_type number list_start list_end typmod`
+    .trim()
+    .split(/\s+/),
+);
+
+/** BETWEEN is spelled as an operator name in the raw tree; the server expands it to <= and >=. */
+const BETWEEN_NAMES = new Set(['BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC']);
+
+const SYSTEM_SCHEMA = /^(pg_|information_schema$)/i;
+
+interface Walk {
+  mode: LegacyStatementMode;
+  catalog: LegacyCatalog;
+}
+
+function describeStatement(kind: string): string {
+  return kind
     .replace(/Stmt$/, '')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toUpperCase();
 }
 
-/** Walks every node below `node`; returns the first reason to refuse, if any. */
-function findForbidden(node: unknown): string | undefined {
+const onlyStatements = (mode: LegacyStatementMode) =>
+  mode === 'read' ? 'a report runs one SELECT only' : 'only SELECT, INSERT and UPDATE';
+
+function refuseStatement(kind: string, mode: LegacyStatementMode): string {
+  return `${describeStatement(kind)} is not allowed on the legacy database (${onlyStatements(mode)})`;
+}
+
+/** The sval of each String node in a name list; undefined when the list holds anything else. */
+function nameParts(list: unknown): string[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const parts: string[] = [];
+  for (const item of list) {
+    const sval = (item as { String?: { sval?: unknown } } | null)?.String?.sval;
+    if (typeof sval !== 'string') return undefined;
+    parts.push(sval);
+  }
+  return parts;
+}
+
+function functionProblem(name: string, qualified: boolean, walk: Walk): string | undefined {
+  const allowed = READ_FUNCTIONS.has(name) || (walk.mode === 'write' && WRITE_FUNCTIONS.has(name));
+  if (!allowed) {
+    return `the function ${name}() is not allowed on the legacy database (it is not on the allow list of side-effect-free functions)`;
+  }
+  const elsewhere = walk.catalog.functionsOutsideCatalog.get(name);
+  if (!qualified && elsewhere !== undefined) {
+    return `the function ${name}() also exists in schema ${elsewhere}, which could be called instead; write pg_catalog.${name}(...)`;
+  }
+  return undefined;
+}
+
+function checkFunctionName(list: unknown, walk: Walk): string | undefined {
+  const parts = nameParts(list);
+  if (!parts || parts.length === 0) return 'a function call with an unrecognised name';
+  const name = parts[parts.length - 1]!;
+  if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) {
+    return `the function ${parts.join('.')}() is not allowed on the legacy database (only built-in functions, unqualified or in pg_catalog)`;
+  }
+  return functionProblem(name, parts.length === 2, walk);
+}
+
+/** x.name and (x).name: a column or field when one exists, otherwise the server calls name(x). */
+function checkFieldNames(list: unknown, from: number, walk: Walk): string | undefined {
+  if (!Array.isArray(list)) return 'an unrecognised column reference';
+  for (let index = from; index < list.length; index++) {
+    const sval = (list[index] as { String?: { sval?: unknown } } | null)?.String?.sval;
+    if (typeof sval !== 'string' || !walk.catalog.functionNames.has(sval)) continue;
+    const problem = functionProblem(sval, false, walk);
+    if (problem) return `.${sval} can call a function the same way as ${sval}(...): ${problem}`;
+  }
+  return undefined;
+}
+
+function checkOperator(list: unknown): string | undefined {
+  const parts = nameParts(list);
+  if (!parts || parts.length === 0) return 'an operator with an unrecognised name';
+  const name = parts[parts.length - 1]!;
+  if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) {
+    return `the operator ${parts.join('.')} is not allowed on the legacy database (only built-in operators)`;
+  }
+  if (!OPERATORS.has(name) && !BETWEEN_NAMES.has(name)) {
+    return `the operator ${name} is not allowed on the legacy database (it is not on the allow list of built-in operators)`;
+  }
+  return undefined;
+}
+
+function checkType(list: unknown): string | undefined {
+  const parts = nameParts(list);
+  if (!parts || parts.length === 0) return 'a type with an unrecognised name';
+  const name = parts[parts.length - 1]!;
+  if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog') || !CAST_TYPES.has(name)) {
+    return `the type ${parts.join('.')} is not allowed on the legacy database (only built-in types; a cast can run the type's functions)`;
+  }
+  return undefined;
+}
+
+function checkRelation(node: Record<string, unknown>, walk: Walk): string | undefined {
+  const relname = String(node.relname);
+  const schema = typeof node.schemaname === 'string' ? node.schemaname : undefined;
+  if (typeof node.catalogname === 'string') {
+    return `the relation ${node.catalogname}.${schema}.${relname} names another database`;
+  }
+  if (schema !== undefined) {
+    if (SYSTEM_SCHEMA.test(schema)) {
+      return `the relation ${schema}.${relname} is in a system schema, which the legacy guard never reads or writes`;
+    }
+    return undefined;
+  }
+  if (/^pg_/i.test(relname) || walk.catalog.catalogRelations.has(relname)) {
+    return `the relation ${relname} names a system catalog (unqualified names are looked up in pg_catalog first)`;
+  }
+  return undefined;
+}
+
+/** Checks what a node kind carries beyond its fields. */
+function checkNode(
+  kind: string,
+  body: Record<string, unknown>,
+  walk: Walk,
+  top: boolean,
+): string | undefined {
+  if ((kind === 'InsertStmt' || kind === 'UpdateStmt') && !top) {
+    return `${describeStatement(kind)} inside another statement (a data-modifying WITH) is not allowed on the legacy database`;
+  }
+  if ((kind === 'InsertStmt' || kind === 'UpdateStmt') && walk.mode === 'read') {
+    return refuseStatement(kind, walk.mode);
+  }
+  if (kind === 'LockingClause' && walk.mode === 'read')
+    return 'a report may not lock rows (FOR UPDATE/SHARE)';
+  if (kind === 'CommonTableExpr') {
+    const query = body.ctequery as Record<string, unknown> | undefined;
+    if (!query || !('SelectStmt' in query)) {
+      return 'a WITH query that modifies data is not allowed on the legacy database';
+    }
+  }
+  return undefined;
+}
+
+/** Walks every node and every field below `node`; returns the first reason to refuse, if any. */
+function walkTree(node: unknown, walk: Walk, top: boolean): string | undefined {
   if (Array.isArray(node)) {
     for (const item of node) {
-      const reason = findForbidden(item);
+      const reason = walkTree(item, walk, false);
       if (reason) return reason;
     }
     return undefined;
   }
   if (node === null || typeof node !== 'object') return undefined;
-  for (const [key, value] of Object.entries(node)) {
-    // Node types are capitalised (SelectStmt); fields such as InsertStmt.selectStmt are not.
-    if (NODE_STATEMENT.test(key) && !ALLOWED_TOP_LEVEL.has(key)) {
-      return `${describeNode(key)} is not allowed on the legacy database (only SELECT, INSERT and UPDATE)`;
+  const object = node as Record<string, unknown>;
+  // A RangeVar is known by its relname (fields typed as RangeVar come without the wrapper key).
+  if ('relname' in object) {
+    const reason = checkRelation(object, walk);
+    if (reason) return reason;
+  }
+  for (const [key, value] of Object.entries(object)) {
+    let reason: string | undefined;
+    if (/^[A-Z]/.test(key)) {
+      if (!NODE_KINDS.has(key)) {
+        return /Stmt$/.test(key)
+          ? refuseStatement(key, walk.mode)
+          : `${key} is not allowed on the legacy database (not on the guard's list of known syntax)`;
+      }
+      reason = checkNode(key, value as Record<string, unknown>, walk, top);
+      if (!reason) reason = walkTree(value, walk, false);
+      if (reason) return reason;
+      continue;
     }
-    if (key === 'SelectStmt' && (value as { intoClause?: unknown }).intoClause) {
-      return 'SELECT ... INTO creates a table, which is not allowed on the legacy database';
+    switch (key) {
+      case 'intoClause':
+        return 'SELECT ... INTO creates a table, which is not allowed on the legacy database';
+      case 'funcname':
+        reason = checkFunctionName(value, walk);
+        break;
+      case 'name':
+        // A_Expr's operator; elsewhere `name` is a plain string (a column or alias).
+        if (Array.isArray(value)) reason = checkOperator(value);
+        break;
+      case 'operName':
+      case 'useOp':
+        reason = checkOperator(value);
+        break;
+      case 'names':
+        reason = checkType(value);
+        break;
+      case 'method':
+        reason = TABLESAMPLE_METHODS.has((nameParts(value) ?? []).join('.'))
+          ? undefined
+          : `the TABLESAMPLE method ${(nameParts(value) ?? []).join('.')} is not allowed on the legacy database (only system and bernoulli)`;
+        break;
+      case 'fields':
+        reason = checkFieldNames(value, 1, walk);
+        break;
+      case 'indirection':
+        reason = checkFieldNames(value, 0, walk);
+        break;
+      default:
+        if (!PLAIN_FIELDS.has(key)) {
+          return `the syntax element ${key} is not allowed on the legacy database (not on the guard's list of known syntax)`;
+        }
     }
-    if (key === 'FuncCall') {
-      const names = ((value as { funcname?: { String?: { sval?: string } }[] }).funcname ?? []).map(
-        (part) => part.String?.sval?.toLowerCase() ?? '',
-      );
-      const name = names[names.length - 1] ?? '';
-      if (REFUSED_FUNCTIONS.has(name)) return `the function ${name}() is not allowed on the legacy database`;
-    }
-    const reason = findForbidden(value);
+    if (!reason) reason = walkTree(value, walk, false);
     if (reason) return reason;
   }
   return undefined;
 }
 
-const verdicts = new Map<string, string | null>();
+type ParseTree = { stmts?: { stmt: Record<string, unknown> }[] };
+
+const verdicts = new WeakMap<LegacyCatalog, Map<string, string | null>>();
 const VERDICT_CACHE_SIZE = 1000;
 
+export interface LegacyCheckOptions {
+  mode?: LegacyStatementMode;
+  catalog?: LegacyCatalog;
+}
+
 /** Returns the refusal reason for a statement, or undefined when it may run. Needs loadLegacyGuard(). */
-export function checkLegacyStatement(text: string): string | undefined {
-  const cached = verdicts.get(text);
+export function checkLegacyStatement(text: string, options: LegacyCheckOptions = {}): string | undefined {
+  const mode = options.mode ?? 'write';
+  const catalog = options.catalog ?? BUILT_IN_CATALOG;
+  let cache = verdicts.get(catalog);
+  if (!cache) {
+    cache = new Map();
+    verdicts.set(catalog, cache);
+  }
+  const cacheKey = `${mode}\u0000${text}`;
+  const cached = cache.get(cacheKey);
   if (cached !== undefined) return cached ?? undefined;
 
   let reason: string | undefined;
-  let tree: ParseTree;
+  let tree: ParseTree = {};
   try {
     tree = parseSync(text) as ParseTree;
   } catch (error) {
-    tree = {};
     reason = `the statement does not parse: ${(error as Error).message}`;
   }
   if (!reason) {
@@ -112,19 +413,26 @@ export function checkLegacyStatement(text: string): string | undefined {
     if (statements.length === 0) reason = 'the statement is empty';
     else if (statements.length > 1) reason = 'send one statement at a time';
     else {
-      const stmt = statements[0]!.stmt;
+      const stmt = statements[0]!.stmt ?? {};
       const kind = Object.keys(stmt)[0] ?? '';
-      reason = ALLOWED_TOP_LEVEL.has(kind)
-        ? findForbidden(stmt)
-        : `${describeNode(kind)} is not allowed on the legacy database (only SELECT, INSERT and UPDATE)`;
+      const allowed = mode === 'read' ? kind === 'SelectStmt' : STATEMENTS.has(kind);
+      if (!allowed) reason = refuseStatement(kind, mode);
+      else {
+        try {
+          reason = walkTree(stmt, { mode, catalog }, true);
+        } catch (error) {
+          // A tree too deep for the walker's stack is refused, never let through.
+          reason = `the statement is too complex to check: ${(error as Error).message}`;
+        }
+      }
     }
   }
-  if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
-  verdicts.set(text, reason ?? null);
+  if (cache.size >= VERDICT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(cacheKey, reason ?? null);
   return reason;
 }
 
-export function assertLegacyStatementAllowed(text: string): void {
-  const reason = checkLegacyStatement(text);
+export function assertLegacyStatementAllowed(text: string, options: LegacyCheckOptions = {}): void {
+  const reason = checkLegacyStatement(text, options);
   if (reason) throw new LegacyStatementRefused(reason);
 }

@@ -2,6 +2,7 @@
 // Shared by the Node entry, the Deno entry and the migrate command.
 import { hostname } from 'node:os';
 import { type Config, ConfigError, parseConfig } from '../config/index.ts';
+import { createChangeFeed } from '../db/change-feed.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
@@ -9,6 +10,7 @@ import { createAlertsService } from '../features/alerts/alerts.service.ts';
 import { createLocalFileStore } from '../features/files/file-store.ts';
 import { createJobsService } from '../features/jobs/jobs.service.ts';
 import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
+import { createPageCache } from '../http/page-cache.ts';
 import { createJobRegistry, type JobRegistry } from '../job-functions/registry.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
@@ -109,13 +111,14 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     replicaId: `${hostname()}-${process.pid}`,
     files: createLocalFileStore(config.files.baseDir),
     metrics: createMetrics({ processMetrics: true }),
+    pages: createPageCache(await createChangeFeed(db.app, logger)),
   });
 }
 
 /** What the entry opened (connections, stores) and hands to the services. */
 export type Infrastructure = Pick<
   AppDependencies,
-  'config' | 'db' | 'kv' | 'logger' | 'replicaId' | 'files' | 'metrics'
+  'config' | 'db' | 'kv' | 'logger' | 'replicaId' | 'files' | 'metrics' | 'pages'
 > & {
   /** The job functions; the built-in ones when absent. */
   registry?: JobRegistry;
@@ -159,5 +162,6 @@ export function assembleDependencies(infra: Infrastructure): AppDependencies {
     scheduler,
     jobs,
     alerts,
+    pages: infra.pages,
   };
 }

@@ -5,11 +5,14 @@ import type { Config } from '../config/index.ts';
 import type { LegacyDatabase, SqlClient } from '../db/index.ts';
 import type { FileStore } from '../features/files/file-store.ts';
 import type { KeyValueStore } from '../kv/index.ts';
+import type { ResolveAll } from '../lib/pinned-fetch.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export interface JobContext {
   /** Aborted on timeout, on shutdown past the grace period, or when this replica lost the lease. */
   signal: AbortSignal;
+  /** The job's timeout: work that can bound itself on a server (a statement timeout) uses it. */
+  timeoutMs: number;
   /** A child logger carrying job, run and attempt. */
   logger: Logger;
   appDb: SqlClient;
@@ -25,6 +28,8 @@ export interface JobContext {
   scheduledFor: Date;
   /** 1 for the first try, 2 for the first retry, ... */
   attempt: number;
+  /** Name resolution for outbound requests; unset: the system resolver (tests pass one they control). */
+  resolve?: ResolveAll;
 }
 
 export interface JobFunction<Schema extends z.ZodType = z.ZodType> {

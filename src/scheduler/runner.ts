@@ -112,6 +112,7 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
           fn.run(
             {
               signal: controller.signal,
+              timeoutMs: job.timeoutSeconds * 1000,
               logger: runLog,
               appDb: db,
               legacyDb: options.legacyDb,

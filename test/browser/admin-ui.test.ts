@@ -4,9 +4,9 @@
 // strict CSP holds), and screenshots of every page at 1280 and 390 px go to test-results/screenshots/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../support/chromium.ts';
+import { BROWSER_WAIT_MS, chromiumMissing, launchChromium } from '../support/chromium.ts';
 import { PROJECT_ROOT } from '../support/edge-worker.ts';
 import { type RunningOrigin, startOrigin } from '../support/origin-process.ts';
 
@@ -24,8 +24,8 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     origin = await startOrigin({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 120_000);
+    browser = await launchChromium();
+  });
   afterAll(async () => {
     await browser?.close();
     await origin?.stop();
@@ -101,7 +101,7 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
     await page.getByRole('button', { name: 'Run now' }).click();
     await page.waitForURL(/done=run/);
     // The run rows poll themselves: the queued run is picked up by the scheduler and finishes.
-    await page.locator('#run-rows tr[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await page.locator('#run-rows tr[data-status="succeeded"]').waitFor({ timeout: BROWSER_WAIT_MS });
     await page.locator('#run-rows details summary').first().click();
     expect(await page.locator('#run-rows pre').first().textContent()).toContain('from the browser');
     await screenshots(page, 'job-page');
@@ -171,7 +171,7 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
     await context.close();
     expect(blocked).toEqual([]);
     expect(problems).toEqual([]);
-  }, 120_000);
+  });
 
   it('shows a viewer no mutating controls', async () => {
     const { context, page } = await newPage();
@@ -190,5 +190,5 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
     await context.close();
     expect(blocked).toEqual([]);
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -1,9 +1,9 @@
 // Swagger UI at /api/docs in headless Chromium with every non-loopback request blocked: it must render
 // the operations from the origin's own files under its strict CSP.
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api-app.ts';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../support/chromium.ts';
+import { chromiumMissing, launchChromium } from '../support/chromium.ts';
 import { serveOnLoopback } from '../support/serve-app.ts';
 
 describe.skipIf(chromiumMissing)('Swagger UI at /api/docs in Chromium', () => {
@@ -14,7 +14,7 @@ describe.skipIf(chromiumMissing)('Swagger UI at /api/docs in Chromium', () => {
   beforeAll(async () => {
     api = await startTestApi();
     server = await serveOnLoopback(api.app.fetch);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -21,9 +21,8 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient } from '../../src/db/client.ts';
-import { migrateAppDatabase } from '../../src/db/migrate.ts';
 import { findBinary, postgresBinDirs } from '../support/binaries.ts';
-import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
+import { createMigratedTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
 import { type RedisServer, startRedis } from '../support/redis-server.ts';
 
 const run = promisify(execFile);
@@ -86,13 +85,12 @@ describe.skipIf(!ready && !inCi)('backup and restore on real PostgreSQL, Redis a
     writeFileSync(join(binDir, 'aws'), `#!/bin/sh\necho "$@" >> "${join(work, 'aws-calls.txt')}"\n`);
     chmodSync(join(binDir, 'aws'), 0o755);
 
-    dbUrl = await createTestDatabase('backup');
+    dbUrl = await createMigratedTestDatabase('backup');
     // The seed's driver-suffixed form with a password: the scripts accept it and must not print the password.
     const parsed = new URL(dbUrl);
     scriptDbUrl = `postgresql+asyncpg://${parsed.username}:${FAKE_PASSWORD}@${parsed.host}${parsed.pathname}`;
     const client = createPostgresClient({ url: dbUrl, label: 'backup-test', max: 2 });
     try {
-      await migrateAppDatabase(client);
       for (const [index, name] of ['nightly-report', 'hourly-sync', '한글-작업'].entries()) {
         const [job] = await client.query<{ id: string }>(
           `insert into scheduled_jobs (name, func, cron, args, kwargs, enabled)

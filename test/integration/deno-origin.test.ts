@@ -39,7 +39,7 @@ describe('origin on Deno (embedded defaults)', () => {
       },
     });
     await deno.waitForOutput(/"runtime":"deno".*ready on http/, 90_000);
-  }, 120_000); // Deno and two PGlite databases start here; slow neighbours must not fail the suite
+  });
   afterAll(async () => {
     await deno?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

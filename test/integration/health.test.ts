@@ -10,6 +10,7 @@ import { scrape } from '../support/metrics.ts';
 import { findPostgresBinaries, type PostgresServer, startPostgres } from '../support/postgres-server.ts';
 import { findRedisBinary, type RedisServer, startRedis } from '../support/redis-server.ts';
 import { createTestDeps } from '../support/test-deps.ts';
+import { until } from '../support/time-scale.ts';
 
 interface HealthBody {
   status: string;
@@ -103,9 +104,7 @@ describe.skipIf(!findRedisBinary())('health with a Redis that dies', () => {
     expect(scraped.value('app_dependency_up', { dependency: 'app_db' })).toBe(1);
 
     await redis.start();
-    for (let attempt = 0; attempt < 100 && kv.client.status !== 'ready'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => kv.client.status === 'ready', { what: 'the Redis client reconnecting' });
     expect((await getHealth(deps)).body.status).toBe('healthy');
   });
 

@@ -42,5 +42,5 @@ describe.skipIf(!realPostgresUrl())('origin process with METRICS_PORT', () => {
       await origin.exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

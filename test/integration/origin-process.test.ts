@@ -1,19 +1,18 @@
 // The README's first command in spirit: the origin as a real process with embedded defaults answers
 // /api/v1/health, exits 0 on SIGTERM, and its data survives a restart. Also the built dist (npm start).
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPgliteClient } from '../../src/db/client.ts';
-import { killStrayOrigins, PROJECT_ROOT, spawnOrigin } from '../support/origin-process.ts';
+import { killStrayOrigins, spawnOrigin } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
+import { ensureTestBuild } from '../support/templates.ts';
+import { scaled } from '../support/time-scale.ts';
 
-const run = promisify(execFile);
 // Each start opens two embedded PGlite databases; on a loaded two-core machine that alone can take 10 s+.
 // This is a safety net against a hang, not a performance assertion.
-const PROCESS_TEST_TIMEOUT_MS = 180_000;
+const PROCESS_TEST_TIMEOUT_MS = scaled(180_000);
 const dirs: string[] = [];
 afterEach(killStrayOrigins);
 afterAll(() => {
@@ -130,21 +129,9 @@ describe('the origin process with embedded defaults', () => {
   it(
     'npm start path: the tsc build (dist) runs and serves health',
     async () => {
-      // Built under node_modules/.cache so the migrations are found above it, as they are above dist/.
-      const outDir = tempDir('build-', join(PROJECT_ROOT, 'node_modules', '.cache'));
-      await run(
-        process.execPath,
-        [
-          join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'),
-          '-p',
-          'tsconfig.build.json',
-          '--outDir',
-          outDir,
-        ],
-        {
-          cwd: PROJECT_ROOT,
-        },
-      );
+      // The run's one test build (tsc -p tsconfig.build.json), under node_modules/.cache so the migrations
+      // are found above it, as they are above dist/.
+      const outDir = await ensureTestBuild();
       const result = await startCheckStop({ DATA_DIR: tempDir('app-server-dist-') }, [
         join(outDir, 'src/entry/node.js'),
       ]);

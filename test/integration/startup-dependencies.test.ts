@@ -11,6 +11,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestDatabase, realPostgresUrl, realRedisUrl } from '../support/real-servers.ts';
 import { captureLines, createTestDeps } from '../support/test-deps.ts';
+import { until } from '../support/time-scale.ts';
 
 const quietLogger = () => {
   const log = captureLines();
@@ -43,12 +44,9 @@ describe.skipIf(!realPostgresUrl())('createDatabases on real PostgreSQL', () => 
       expect(await connections()).toBeGreaterThanOrEqual(2);
       await db.close();
       // Backends leave pg_stat_activity a moment after the client hangs up: a bounded wait, not a timing.
-      let left = await connections();
-      for (let attempt = 0; attempt < 100 && left > 0; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        left = await connections();
-      }
-      expect(left).toBe(0);
+      await until(async () => (await connections()) === 0, {
+        what: 'the closed pools leaving pg_stat_activity',
+      });
     } finally {
       await observer.end();
     }

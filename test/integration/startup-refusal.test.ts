@@ -4,14 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { killStrayOrigins, runOriginToExit } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
 
 afterEach(killStrayOrigins);
 // Spawned processes on a loaded machine: a safety net against a hang, not a performance assertion.
-vi.setConfig({ testTimeout: 90_000 });
-
 const STRONG = {
   ADMIN_PASSWORD: 'Adm1n-Passw0rd-strong',
   JWT_SECRET_KEY: 'jwt-9f8e7d6c5b4a39281706f5e4d3c2b1a0-strong',

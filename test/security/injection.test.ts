@@ -88,6 +88,7 @@ describe('the legacy report job and guard hold against the corpus', () => {
   const context = (): JobContext =>
     ({
       signal: new AbortController().signal,
+      timeoutMs: 30_000,
       logger: { info() {}, warn() {}, error() {}, debug() {}, child: () => context().logger },
       legacyDb: legacy,
     }) as unknown as JobContext;

@@ -1,13 +1,13 @@
-// A full origin app for API tests: real PostgreSQL (a fresh database) when the run has one, else
-// in-memory PGlite; migrated; the bootstrap admin ensured; uploads in a temp folder; logs captured.
+// A full origin app for API tests: real PostgreSQL (a fresh database) when the run has one, else in-memory
+// PGlite; migrated (cloned from the run's template); the bootstrap admin ensured; uploads in a temp
+// folder; logs captured.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.ts';
 import { type Config, parseConfig } from '../../src/config/index.ts';
-import { createPgliteClient, createPostgresClient, type SqlClient } from '../../src/db/client.ts';
-import { migrateAppDatabase } from '../../src/db/migrate.ts';
+import { createPostgresClient, type SqlClient } from '../../src/db/client.ts';
 import type { AppDependencies } from '../../src/deps.ts';
 import { assembleDependencies } from '../../src/entry/bootstrap.ts';
 import { createLocalFileStore } from '../../src/features/files/file-store.ts';
@@ -15,7 +15,7 @@ import { ensureBootstrapAdmin } from '../../src/features/users/users.service.ts'
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { createTestDatabase, realPostgresUrl } from './real-servers.ts';
+import { createMigratedTestDatabase, openMigratedPglite, realPostgresUrl } from './real-servers.ts';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password-1234' };
 
@@ -58,9 +58,8 @@ export async function startTestApi(
   const logger = createLogger({ level: 'info', destination });
   const pgUrl = realPostgresUrl();
   const client: SqlClient = pgUrl
-    ? createPostgresClient({ url: await createTestDatabase('api'), label: 'test', max: 4 })
-    : await createPgliteClient({ dataDir: undefined, label: 'memory' });
-  await migrateAppDatabase(client);
+    ? createPostgresClient({ url: await createMigratedTestDatabase('api'), label: 'test', max: 4 })
+    : await openMigratedPglite('memory');
   await ensureBootstrapAdmin(client.drizzle, config.auth);
   const kv = options.kv ?? createMemoryStore();
   // Built the way the entry builds them (src/entry/bootstrap.ts), so tests meet the production services.

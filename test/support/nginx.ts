@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary } from './binaries.ts';
 import { freePort } from './ports.ts';
+import { until } from './time-scale.ts';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -80,16 +81,21 @@ export async function startNginx(options: {
   const url = `http://127.0.0.1:${port}`;
 
   // Ready when the port accepts a request (nginx answers even when the upstream is down).
-  for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-    try {
-      await fetch(`${url}/__nginx_ready`, { method: 'HEAD' });
-      break;
-    } catch {
-      if (attempt > 200) throw new Error(`nginx did not start: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  let outcome: 'ready' | 'exited';
+  try {
+    outcome = await until(
+      async () => {
+        if (child.exitCode !== null) return 'exited' as const;
+        await fetch(`${url}/__nginx_ready`, { method: 'HEAD' });
+        return 'ready' as const;
+      },
+      { timeoutMs: 20_000, what: 'nginx accepting requests' },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`nginx did not start: ${(error as Error).message}\n${stderr}`);
   }
+  if (outcome === 'exited') throw new Error(`nginx exited: ${stderr}`);
 
   return {
     url,

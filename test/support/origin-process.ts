@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../../src/lib/with-timeout.ts';
 import { freePort } from './ports.ts';
+import { seedEmbeddedDatabases } from './real-servers.ts';
+import { scaled } from './time-scale.ts';
 
 const running = new Set<OriginProcess>();
 
@@ -117,12 +119,13 @@ export interface RunningOrigin {
 }
 
 /**
- * Starts the origin on a free loopback port with a temporary DATA_DIR (embedded PGlite unless env names a
- * database) and resolves once it logged that it is ready.
+ * Starts the origin on a free loopback port with a temporary DATA_DIR (embedded PGlite, copied from the run's
+ * templates, unless env names a database) and resolves once it logged that it is ready.
  */
 export async function startOrigin(env: Record<string, string> = {}): Promise<RunningOrigin> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'app-server-origin-'));
+  if (!env.DATA_DIR) await seedEmbeddedDatabases(dataDir, env);
   const origin = spawnOrigin({
     APP_ENV: 'test',
     HOST: '127.0.0.1',
@@ -132,7 +135,7 @@ export async function startOrigin(env: Record<string, string> = {}): Promise<Run
     ...env,
   });
   try {
-    await withTimeout(origin.waitForLine(/ready on http/), 90_000);
+    await withTimeout(origin.waitForLine(/ready on http/), scaled(90_000));
   } catch (error) {
     origin.kill();
     await origin.exited;

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.ts';
 import type { AppDependencies } from '../../src/deps.ts';
 import { buildDependencies, loadConfig } from '../../src/entry/bootstrap.ts';
 import { startNodeServer } from '../../src/entry/node-server.ts';
+import { seedEmbeddedDatabases } from './real-servers.ts';
 
 export interface SeenRequest {
   method: string;
@@ -24,9 +25,13 @@ export interface TestOrigin {
   stop(): Promise<void>;
 }
 
-/** env: the variables a deployment would set; DATA_DIR defaults to a temp folder (embedded PGlite). */
+/**
+ * env: the variables a deployment would set; DATA_DIR defaults to a temp folder holding copies of the run's
+ * embedded templates (app DB migrated, legacy DB with its demo schema).
+ */
 export async function startTestOrigin(env: Record<string, string> = {}): Promise<TestOrigin> {
   const dataDir = mkdtempSync(join(tmpdir(), 'app-server-origin-'));
+  if (!env.DATA_DIR) await seedEmbeddedDatabases(dataDir, env);
   const { config, logger } = loadConfig(
     { APP_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
     false,

@@ -44,7 +44,17 @@ export async function startPostgres(): Promise<PostgresServer> {
     );
   const port = await freePort();
   const data = join(dir, 'data');
-  runAsPostgres(binaries.initdb, ['-D', data, '-U', 'app', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  runAsPostgres(binaries.initdb, [
+    '-D',
+    data,
+    '-U',
+    'app',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-locale',
+    '--no-sync',
+  ]);
   const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const start = async () => {
     runAsPostgres(binaries.pgCtl, ['-D', data, '-l', join(dir, 'log'), '-w', '-o', options, 'start']);

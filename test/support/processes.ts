@@ -1,11 +1,15 @@
 // Child processes for tests: spawned in their own process group, output kept, stopped by their pid only.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { scaled } from './time-scale.ts';
 
 export interface TestProcess {
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-  /** Resolves when `pattern` appears in the output; rejects if the process exits or `deadlineMs` passes. */
+  /**
+   * Resolves when `pattern` appears in the output; rejects if the process exits or `deadlineMs` (a ceiling,
+   * scaled by TEST_TIME_SCALE) passes.
+   */
   waitForOutput(pattern: RegExp, deadlineMs: number): Promise<void>;
   /**
    * SIGTERM to the process itself (a wrapper such as `deno task` forwards it: signalling the whole group
@@ -53,9 +57,10 @@ export function spawnTestProcess(
         const check = () => {
           if (pattern.test(output)) done();
         };
+        const limit = scaled(deadlineMs);
         const timer = setTimeout(
-          () => done(new Error(`no ${pattern} within ${deadlineMs} ms; output:\n${output.slice(-4000)}`)),
-          deadlineMs,
+          () => done(new Error(`no ${pattern} within ${limit} ms; output:\n${output.slice(-4000)}`)),
+          limit,
         );
         listeners.add(check);
         void exited.then((code) =>
@@ -66,7 +71,7 @@ export function spawnTestProcess(
     },
     async stop(graceMs = 5000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+      const timer = setTimeout(() => signalGroup('SIGKILL'), scaled(graceMs));
       const code = await exited;
       clearTimeout(timer);
       signalGroup('SIGKILL');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary } from './binaries.ts';
 import { freePort } from './ports.ts';
+import { until } from './time-scale.ts';
 
 export interface RedisServer {
   url: string;
@@ -48,17 +49,12 @@ export async function startRedis(): Promise<RedisServer> {
       '--logfile',
       join(dir, 'redis.log'),
     ]);
-    for (let i = 0; i < 100; i++) {
-      try {
-        execFileSync(findBinary('redis-cli', ['/usr/bin']) ?? 'redis-cli', ['-p', String(port), 'ping'], {
-          stdio: 'pipe',
-        });
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    throw new Error('redis-server did not answer');
+    const cli = findBinary('redis-cli', ['/usr/bin']) ?? 'redis-cli';
+    await until(() => execFileSync(cli, ['-p', String(port), 'ping'], { stdio: 'pipe' }).includes('PONG'), {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+      what: `redis-server answering PING on port ${port}`,
+    });
   };
   const kill = async () => {
     if (!existsSync(pidFile)) return;
@@ -67,14 +63,17 @@ export async function startRedis(): Promise<RedisServer> {
       process.kill(pid, 'SIGCONT'); // a frozen server must not linger stopped
       process.kill(pid, 'SIGKILL');
     } catch {}
-    for (let i = 0; i < 100; i++) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        break;
-      }
-    }
+    await until(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true; // gone
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 20, what: `redis-server ${pid} exiting after SIGKILL` },
+    );
     rmSync(pidFile, { force: true });
   };
   await start();

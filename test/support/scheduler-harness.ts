@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from '@hono/zod-openapi';
 import { parseConfig } from '../../src/config/index.ts';
-import { createPgliteClient, type SqlClient } from '../../src/db/client.ts';
-import { migrateAppDatabase } from '../../src/db/migrate.ts';
+import type { SqlClient } from '../../src/db/client.ts';
 import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { BUILTIN_JOBS } from '../../src/job-functions/builtin/index.ts';
 import { createJobRegistry } from '../../src/job-functions/registry.ts';
@@ -14,6 +13,8 @@ import { createMemoryStore } from '../../src/kv/memory.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createScheduler, type SchedulerOptions } from '../../src/scheduler/index.ts';
 import { createSecretBox } from '../../src/secrets/secret-box.ts';
+import { openMigratedPglite } from './real-servers.ts';
+import { until } from './time-scale.ts';
 
 /** A gate a test opens when it wants the `test.jobs:gate` runs to finish. */
 export function createGate() {
@@ -62,10 +63,9 @@ export function testFunctions(gate: ReturnType<typeof createGate>): JobFunction[
 
 export const silentLogger = () => createLogger({ level: 'silent' });
 
-export async function createMigratedPglite(): Promise<SqlClient> {
-  const db = await createPgliteClient({ dataDir: undefined, label: 'memory' });
-  await migrateAppDatabase(db);
-  return db;
+/** An in-memory PGlite with the app migrations applied (loaded from the run's migrated template). */
+export function createMigratedPglite(): Promise<SqlClient> {
+  return openMigratedPglite('memory');
 }
 
 export function testConfig(overrides: Record<string, string> = {}) {
@@ -159,16 +159,10 @@ export async function runsOf(db: SqlClient, jobId: string) {
   );
 }
 
-/** Waits for a condition that the code under test makes true (no wall-clock assertion). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  limitMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/**
+ * Waits for a condition that the code under test makes true (no wall-clock assertion). limitMs is a
+ * ceiling, scaled by TEST_TIME_SCALE; an error thrown by the check fails at once.
+ */
+export function eventually<T>(check: () => Promise<T | undefined | false>, limitMs = 15_000): Promise<T> {
+  return until(check, { timeoutMs: limitMs, retryErrors: false });
 }

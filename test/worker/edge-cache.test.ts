@@ -102,7 +102,7 @@ describe.skipIf(!realRedisUrl())('edge worker cache (workerd) in front of a test
         [`cache${process.pid}`]: { prefix: '/api/', ip: { limit: 1000, window: '1 h' } },
       }),
     });
-  }, 120_000); // several real processes start here; slow neighbours must not fail the suite
+  });
   afterAll(async () => {
     await edge?.stop();
     await bridge?.close();

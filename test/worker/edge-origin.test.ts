@@ -37,7 +37,7 @@ describe.skipIf(!findRedisBinary())('edge worker (workerd) in front of the real 
         login: { prefix: '/api/v1/auth/', ip: { limit: 100, window: '1 d' }, failMode: 'closed' },
       }),
     });
-  }, 120_000); // several real processes start here; slow neighbours must not fail the suite
+  });
   afterAll(async () => {
     await edge?.stop();
     await origin?.stop();

@@ -22,7 +22,7 @@ export function AdminLayout(props: {
   title: string;
   chrome?: PageChrome | undefined;
   /** The nav entry to mark as current. */
-  section?: 'dashboard' | 'jobs' | 'alerts' | 'audit' | undefined;
+  section?: 'dashboard' | 'jobs' | 'alerts' | 'audit' | 'users' | undefined;
   assetVersion: string;
   children: Child;
 }) {
@@ -61,6 +61,11 @@ export function AdminLayout(props: {
                 <a href="/admin/audit" aria-current={props.section === 'audit' ? 'page' : undefined}>
                   Audit log
                 </a>
+                {chrome.can.administer ? (
+                  <a href="/admin/users" aria-current={props.section === 'users' ? 'page' : undefined}>
+                    Users
+                  </a>
+                ) : null}
               </nav>
             ) : null}
             {chrome ? (

@@ -1,6 +1,6 @@
 import { JobRows } from '../components/job-rows.tsx';
 import { Pagination } from '../components/pagination.tsx';
-import { AdminLayout } from '../layouts/admin-layout.tsx';
+import { AdminLayout, CsrfField } from '../layouts/admin-layout.tsx';
 import type { Job, PageChrome, PageLinks } from '../types.ts';
 
 export interface JobFilters {
@@ -21,8 +21,18 @@ export function JobsPage(props: {
   links: PageLinks;
   pollUrl: string;
   returnTo: string;
+  /** No job exists at all (archived ones included): explain jobs instead of showing an empty filter result. */
+  firstRun?: boolean;
 }) {
   const { filters, chrome } = props;
+  if (props.firstRun) {
+    return (
+      <AdminLayout title="Jobs" chrome={chrome} section="jobs" assetVersion={props.assetVersion}>
+        <h1>Scheduled jobs</h1>
+        <FirstRun chrome={chrome} functions={props.functions} />
+      </AdminLayout>
+    );
+  }
   return (
     <AdminLayout title="Jobs" chrome={chrome} section="jobs" assetVersion={props.assetVersion}>
       <div class="page-head">
@@ -118,5 +128,49 @@ export function JobsPage(props: {
       </div>
       <Pagination links={props.links} label="Jobs pages" />
     </AdminLayout>
+  );
+}
+
+/** A fresh install's jobs page: what a job is, how to make the first one, and example jobs to start from. */
+function FirstRun(props: { chrome: PageChrome; functions: string[] }) {
+  const { chrome } = props;
+  return (
+    <section class="card first-run" aria-labelledby="first-run-title">
+      <h2 id="first-run-title">No jobs yet</h2>
+      <p>
+        A <strong>job</strong> runs one of this build's functions on a cron schedule (in a timezone you
+        choose), with the arguments you give it. Every run is recorded with its status, duration and output or
+        error, and a run can be started by hand with <em>Run now</em>. Jobs are never deleted, only archived.
+      </p>
+      <p>The functions this build can run:</p>
+      <ul class="function-list">
+        {props.functions.map((key) => (
+          <li>
+            <code>{key}</code>
+          </li>
+        ))}
+      </ul>
+      {chrome.can.administer ? (
+        <div class="actions">
+          <a class="button" href="/admin/jobs/new">
+            New job
+          </a>
+          <form method="post" action="/admin/jobs/examples" class="inline">
+            <CsrfField token={chrome.csrfToken} />
+            <button type="submit" class="button secondary">
+              Add example jobs
+            </button>
+          </form>
+        </div>
+      ) : (
+        <p>Ask an admin to create the first job.</p>
+      )}
+      {chrome.can.administer ? (
+        <p class="hint">
+          The examples (a heartbeat, run-history pruning, an HTTP check, a file clean-up report) are added
+          disabled: nothing runs until you enable one.
+        </p>
+      ) : null}
+    </section>
   );
 }

@@ -39,7 +39,7 @@ import { type AlertTarget, type ChannelKind, describeFailure, sendAlert } from '
 
 export interface AlertsServiceDeps {
   db: SqlClient;
-  config: Pick<Config, 'alerts' | 'encryption'>;
+  config: Pick<Config, 'alerts' | 'encryption' | 'isProduction'>;
   logger: Logger;
   /** Seals channel secrets (ENCRYPTION_KEY). */
   secrets: SecretBox;
@@ -388,6 +388,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         else {
           await sendAlert(targetOf(channel), delivery.payload as unknown as AlertEvent, {
             allowPrivate: settings.allowPrivate,
+            production: config.isProduction,
             timeoutMs: settings.timeoutMs,
           });
         }

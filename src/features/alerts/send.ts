@@ -1,7 +1,8 @@
 // Sends one alert to one channel over its wire format: signed JSON for generic webhooks, {text} for Slack,
 // {content} for Discord, SMTP for e-mail. Throws on anything but success; describeFailure() says why without the
-// URL (Slack, Discord and SMTP URLs are credentials).
-import { assertPublicDestination } from '../../lib/private-address.ts';
+// URL (Slack, Discord and SMTP URLs are credentials). Every channel connects only to checked addresses
+// (lib/pinned-fetch): webhooks through the pinned dispatcher, SMTP to the checked IP with the TLS name kept.
+import { type OutboundPolicy, pinnedFetch, type ResolveAll } from '../../lib/pinned-fetch.ts';
 import { maskSecretsInText } from '../../observability/redact.ts';
 import { type EmailSettings, sendAlertEmail } from './email.ts';
 import { type AlertEvent, channelBody } from './messages.ts';
@@ -25,14 +26,26 @@ export interface AlertTarget {
 
 export interface SendOptions {
   allowPrivate: boolean;
+  /** In production ALERTS_ALLOW_PRIVATE never admits loopback or link-local addresses. */
+  production: boolean;
   timeoutMs: number;
+  /** Name resolution (tests pass one they control); unset: the system resolver. */
+  resolve?: ResolveAll;
 }
 
 export async function sendAlert(target: AlertTarget, event: AlertEvent, options: SendOptions): Promise<void> {
   const url = new URL(target.url);
-  await assertPublicDestination(url, options.allowPrivate, 'ALERTS_ALLOW_PRIVATE');
+  const policy: OutboundPolicy = {
+    allowPrivate: options.allowPrivate,
+    production: options.production,
+    flag: 'ALERTS_ALLOW_PRIVATE',
+    resolve: options.resolve,
+  };
   if (target.kind === 'email') {
-    return sendAlertEmail(target.url, target.settings as unknown as EmailSettings, event, options.timeoutMs);
+    return sendAlertEmail(target.url, target.settings as unknown as EmailSettings, event, {
+      timeoutMs: options.timeoutMs,
+      policy,
+    });
   }
   const body = channelBody(target.kind, event);
   const headers: Record<string, string> = {
@@ -46,16 +59,17 @@ export async function sendAlert(target: AlertTarget, event: AlertEvent, options:
     headers[DELIVERY_HEADER] = event.delivery_id;
     headers[EVENT_HEADER] = event.event;
   }
-  const response = await fetch(url, {
-    method: 'POST',
-    headers,
-    body,
-    // A redirect could lead to a private address; report it instead of following.
-    redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs),
-  });
-  await response.body?.cancel().catch(() => {});
-  if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
+  // A redirect is answered, never followed: it fails the send like any non-2xx.
+  const status = await pinnedFetch(
+    url,
+    { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs) },
+    policy,
+    async (response) => {
+      await response.body?.cancel().catch(() => {});
+      return response.status;
+    },
+  );
+  if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
 }
 
 /** Why a send failed, in a few words and without the URL. */

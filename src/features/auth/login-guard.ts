@@ -14,6 +14,16 @@ export interface LoginGuard {
   beforeAttempt(ip: string, username: string): Promise<void>;
   afterFailure(username: string): Promise<{ locked: boolean }>;
   afterSuccess(username: string): Promise<void>;
+  /** When the user's lockout ends, or null when they are not locked out. */
+  lockedUntil(username: string): Promise<Date | null>;
+  /** Ends a lockout (and forgets the failures counted so far): an admin's unlock. */
+  unlock(username: string): Promise<void>;
+}
+
+/** "until 14:05 UTC (in 12 min)": when a lockout ends, for the person who is locked out. */
+export function describeLockEnd(until: Date, now: number): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now) / 60_000));
+  return `until ${until.toISOString().slice(11, 16)} UTC (in ${minutes} min)`;
 }
 
 export function createLoginGuard(kv: KeyValueStore, auth: Config['auth'], now = Date.now): LoginGuard {
@@ -34,11 +44,12 @@ export function createLoginGuard(kv: KeyValueStore, auth: Config['auth'], now = 
       const lockedUntil = Number(await kv.get(lockKey(username)).catch(() => null));
       if (lockedUntil > now()) {
         const retryAfter = Math.max(1, Math.ceil((lockedUntil - now()) / 1000));
+        const until = new Date(lockedUntil);
         throw new AppError(
           429,
           'login_locked',
-          'Too many failed logins for this user; retry later',
-          { retry_after_seconds: retryAfter },
+          `Too many failed logins for this user: locked ${describeLockEnd(until, now())}. An admin can unlock it sooner.`,
+          { retry_after_seconds: retryAfter, locked_until: until.toISOString() },
           { 'Retry-After': String(retryAfter) },
         );
       }
@@ -58,6 +69,14 @@ export function createLoginGuard(kv: KeyValueStore, auth: Config['auth'], now = 
     },
     async afterSuccess(username) {
       await kv.del(failKey(username)).catch(() => {});
+    },
+    async lockedUntil(username) {
+      const until = Number(await kv.get(lockKey(username)));
+      return until > now() ? new Date(until) : null;
+    },
+    async unlock(username) {
+      await kv.del(lockKey(username));
+      await kv.del(failKey(username));
     },
   };
 }

@@ -42,3 +42,14 @@ export const UpdateUserSchema = z
   .openapi('UpdateUser');
 
 export const ResetPasswordSchema = z.object({ password }).openapi('ResetPassword');
+
+export const UnlockResultSchema = z
+  .object({
+    user: UserSchema,
+    was_locked: z.boolean().openapi({ description: 'Whether a lockout was in force and has been ended' }),
+    locked_until: z
+      .string()
+      .nullable()
+      .openapi({ format: 'date-time', description: 'When the ended lockout would have ended by itself' }),
+  })
+  .openapi('UnlockResult');

@@ -1,6 +1,8 @@
-// Calls an HTTP endpoint. Private destinations are refused unless JOBS_HTTP_ALLOW_PRIVATE is on (lib/private-address).
+// Calls an HTTP endpoint through the pinned dispatcher (lib/pinned-fetch): it connects only to addresses that
+// passed the check, so DNS rebinding cannot swap in a private one. Private destinations are refused unless
+// JOBS_HTTP_ALLOW_PRIVATE is on; loopback and link-local never in production.
 import { z } from '@hono/zod-openapi';
-import { assertPublicDestination } from '../../lib/private-address.ts';
+import { type OutboundPolicy, pinnedFetch } from '../../lib/pinned-fetch.ts';
 import { secretString } from '../../secrets/schema-secrets.ts';
 import { defineJob } from '../types.ts';
 
@@ -28,7 +30,12 @@ export const httpRequestJob = defineJob({
     .strict(),
   async run(ctx, args) {
     const url = new URL(args.url);
-    await assertPublicDestination(url, ctx.config.scheduler.httpAllowPrivate, 'JOBS_HTTP_ALLOW_PRIVATE');
+    const policy: OutboundPolicy = {
+      allowPrivate: ctx.config.scheduler.httpAllowPrivate,
+      production: ctx.config.isProduction,
+      flag: 'JOBS_HTTP_ALLOW_PRIVATE',
+      resolve: ctx.resolve,
+    };
     const headers = new Headers(args.headers);
     for (const [name, value] of Object.entries(args.secret_headers)) headers.set(name, value);
     let body: string | undefined;
@@ -38,15 +45,18 @@ export const httpRequestJob = defineJob({
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     }
     const started = performance.now();
-    const response = await fetch(url, {
-      method: args.method,
-      headers,
-      body,
-      // Redirects could lead to a private address; report them instead of following.
-      redirect: 'manual',
-      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(args.timeout_seconds * 1000)]),
-    });
-    const text = args.method === 'HEAD' ? '' : await response.text();
+    // Redirects are answered, never followed (pinnedFetch): a 3xx is reported like any other status.
+    const { response, text } = await pinnedFetch(
+      url,
+      {
+        method: args.method,
+        headers: Object.fromEntries(headers),
+        body,
+        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(args.timeout_seconds * 1000)]),
+      },
+      policy,
+      async (response) => ({ response, text: args.method === 'HEAD' ? '' : await response.text() }),
+    );
     const result = {
       status: response.status,
       duration_ms: Math.round(performance.now() - started),

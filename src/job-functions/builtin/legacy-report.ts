@@ -1,28 +1,15 @@
 // A read-only report on the legacy DB: one SELECT, its first rows kept (bounded) as the run output.
+// The legacy guard checks it with the report rules (SELECT only, no locks, no sequence writes), and the
+// legacy handle runs it inside BEGIN READ ONLY with the job's timeout as statement_timeout; a timed-out or
+// abandoned run cancels the query on the server, so it never holds a pooled connection after the run ends.
 import { z } from '@hono/zod-openapi';
-import { parseSync } from 'libpg-query';
-import { assertLegacyStatementAllowed, loadLegacyGuard } from '../../db/legacy-guard.ts';
+import { checkLegacyStatement, loadLegacyGuard } from '../../db/legacy-guard.ts';
 import { defineJob } from '../types.ts';
 
-/** The legacy guard allows INSERT/UPDATE; a report must be a plain read, checked with the real parser. */
+/** Why a query cannot be a report (parser-level, without the connected database's names); undefined if it can. */
 export async function readOnlyProblem(query: string): Promise<string | undefined> {
   await loadLegacyGuard();
-  let tree: { stmts?: { stmt: Record<string, unknown> }[] };
-  try {
-    tree = parseSync(query) as typeof tree;
-  } catch (error) {
-    return `the query does not parse: ${(error as Error).message}`;
-  }
-  const statements = tree.stmts ?? [];
-  if (statements.length !== 1) return 'send exactly one SELECT statement';
-  const stmt = statements[0]!.stmt;
-  if (!('SelectStmt' in stmt)) return 'a report runs a SELECT only';
-  const text = JSON.stringify(stmt);
-  if (text.includes('"InsertStmt"') || text.includes('"UpdateStmt"')) {
-    return 'a report may not modify data (no INSERT/UPDATE inside WITH)';
-  }
-  if (text.includes('"lockingClause"')) return 'a report may not lock rows (FOR UPDATE/SHARE)';
-  return undefined;
+  return checkLegacyStatement(query, { mode: 'read' });
 }
 
 export const legacySqlReportJob = defineJob({
@@ -44,9 +31,12 @@ export const legacySqlReportJob = defineJob({
     const query = args.query.trim().replace(/;\s*$/, '');
     const problem = await readOnlyProblem(query);
     if (problem) throw new Error(problem);
-    const bounded = `select * from (${query}) as report limit ${args.max_rows + 1}`;
-    assertLegacyStatementAllowed(bounded);
-    const rows = await ctx.legacyDb.query(bounded, args.params);
+    // Line breaks: a trailing -- comment in the query cannot swallow the closing parenthesis.
+    const bounded = `select * from (\n${query}\n) as report limit ${args.max_rows + 1}`;
+    const rows = await ctx.legacyDb.report(bounded, args.params, {
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+    });
     const kept = rows.slice(0, args.max_rows);
     return {
       row_count: kept.length,

@@ -121,5 +121,5 @@ describe.skipIf(!findPostgresBinaries())('PostgreSQL restarted under an every-se
     // after LISTEN is renewed, then the next poll for the ticks inside the catch-up margin) runs two.
     // Known and documented in docs/operations/guarantees.md.
     expect(outage.filter((t) => t.trigger === 'catchup').length).toBeLessThanOrEqual(2);
-  }, 60_000);
+  });
 });

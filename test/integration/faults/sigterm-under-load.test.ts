@@ -132,5 +132,5 @@ describe.skipIf(!realPostgresUrl())('SIGTERM under load', () => {
       await origin.exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

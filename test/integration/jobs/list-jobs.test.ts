@@ -1,18 +1,17 @@
 // The jobs list is one statement per page (jobs, each job's last run, and the total), whatever the page size.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteClient, type SqlClient } from '../../../src/db/client.ts';
-import { migrateAppDatabase } from '../../../src/db/migrate.ts';
+import type { SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { createSecretBox } from '../../../src/secrets/secret-box.ts';
+import { createMigratedPglite } from '../../support/scheduler-harness.ts';
 
 let db: SqlClient;
 const statements: string[] = [];
 
 beforeAll(async () => {
-  db = await createPgliteClient({ dataDir: undefined, label: 'pglite:list-jobs' });
-  await migrateAppDatabase(db);
+  db = await createMigratedPglite();
   await db.query(
     `insert into scheduled_jobs (name, func, cron, enabled, status)
      select 'job-' || lpad(g::text, 3, '0'), 'app.jobs.heartbeat:hello_job', '0 0 1 1 *', g % 2 = 0, 'idle'
@@ -24,7 +23,7 @@ beforeAll(async () => {
      select id, now(), 'manual', s, now() - (case s when 'failed' then interval '1 minute' else interval '0' end)
      from scheduled_jobs, unnest(array['failed', 'succeeded']) as s`,
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   await db?.close();

@@ -3,12 +3,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
-import { migrateAppDatabase } from '../../../src/db/migrate.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
 import { createSecretBox } from '../../../src/secrets/secret-box.ts';
-import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
+import { createMigratedTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { createTestScheduler, eventually, insertJob } from '../../support/scheduler-harness.ts';
 
 describe.skipIf(!realPostgresUrl())('scheduler and jobs service on real PostgreSQL', () => {
@@ -17,10 +16,9 @@ describe.skipIf(!realPostgresUrl())('scheduler and jobs service on real PostgreS
   let scheduler: Scheduler;
 
   beforeAll(async () => {
-    const url = await createTestDatabase('reload');
+    const url = await createMigratedTestDatabase('reload');
     db = createPostgresClient({ url, label: 'scheduler', max: 4 });
     other = createPostgresClient({ url, label: 'psql-user', max: 1 });
-    await migrateAppDatabase(db);
     ({ scheduler } = await createTestScheduler(db, { pollMs: 200 }));
     await scheduler.start();
   });

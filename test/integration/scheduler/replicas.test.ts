@@ -4,13 +4,12 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
-import { migrateAppDatabase } from '../../../src/db/migrate.ts';
 import { createJobsService, type JobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { asDate } from '../../../src/scheduler/index.ts';
 import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { type RunningOrigin, startOrigin } from '../../support/origin-process.ts';
-import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
+import { createMigratedTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { eventually } from '../../support/scheduler-harness.ts';
 
 const actor = { subject: 'replica-test' };
@@ -93,16 +92,15 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
     }, 40_000);
 
   beforeAll(async () => {
-    url = await createTestDatabase('replicas');
+    url = await createMigratedTestDatabase('replicas');
     db = createPostgresClient({ url, label: 'replica-test', max: 4 });
-    await migrateAppDatabase(db);
     jobs = createJobsService({
       db,
       registry: createJobRegistry(),
       secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
     });
     await startReplicas();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.kill9()));

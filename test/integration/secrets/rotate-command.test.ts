@@ -3,17 +3,14 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
-import { migrateAppDatabase } from '../../../src/db/migrate.ts';
 import { createSecretBox } from '../../../src/secrets/secret-box.ts';
-import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
+import { createMigratedTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { insertJob } from '../../support/scheduler-harness.ts';
 
 // A child process on a loaded machine: a safety net against a hang, not a performance assertion.
-vi.setConfig({ testTimeout: 60_000 });
-
 const run = promisify(execFile);
 const KEY1 = randomBytes(32).toString('base64');
 const KEY2 = randomBytes(32).toString('base64');
@@ -23,9 +20,8 @@ describe.skipIf(!realPostgresUrl())('npm run secrets:rotate', () => {
   let db: SqlClient;
 
   beforeAll(async () => {
-    url = await createTestDatabase('rotate');
+    url = await createMigratedTestDatabase('rotate');
     db = createPostgresClient({ url, label: 'rotate-test', max: 2 });
-    await migrateAppDatabase(db);
     const old = createSecretBox(parseConfig({ ENCRYPTION_KEY: KEY1 }).config.encryption);
     for (let i = 0; i < 2; i++) {
       await insertJob(db, { kwargs: { secret_headers: { Authorization: old.seal(`Bearer ${i}`) } } });

@@ -24,6 +24,7 @@ import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import type { ValidationIssue } from '../../../http/validation.ts';
 import { postedFields } from '../args-form.ts';
+import { EXAMPLE_JOBS } from '../example-jobs.ts';
 import { JOB_STATUSES, type Job, JobListQuerySchema } from '../jobs.schemas.ts';
 import {
   type ArgsState,
@@ -76,6 +77,11 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     const page = pageParam(c.req.query('page'));
     const result = await listForFilters(c, filters, page);
     const here = `/admin/jobs${queryString({ ...filters, archived: filters.archived === 'exclude' ? '' : filters.archived, page: page > 1 ? page : undefined })}`;
+    const unfiltered = !filters.q && !filters.status && !filters.enabled && !filters.func && page === 1;
+    const firstRun =
+      unfiltered &&
+      result.total === 0 &&
+      (await listForFilters(c, { ...filters, archived: 'include' }, 1)).total === 0;
     return c.html(
       <JobsPage
         chrome={await chromeFor(c)}
@@ -92,8 +98,23 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
         }}
         pollUrl={`/admin/jobs/rows${queryString({ ...filters, page })}`}
         returnTo={here}
+        firstRun={firstRun}
       />,
     );
+  });
+
+  // First run: add the example jobs (disabled), each through the service so it is validated and audited.
+  admin.post('/jobs/examples', async (c) => {
+    requireAdminRole(c, 'admin');
+    for (const example of EXAMPLE_JOBS) {
+      try {
+        await c.var.deps.jobs.createJob(example, kit.actor(c));
+      } catch (error) {
+        // Added before (or a job has the name): keep that one.
+        if (!(error instanceof AppError && error.code === 'name_taken')) throw error;
+      }
+    }
+    return c.redirect(withNotice('/admin/jobs', 'examples'), 303);
   });
 
   admin.get('/jobs/rows', async (c) => {

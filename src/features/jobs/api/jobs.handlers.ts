@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { AppError, errorResponse } from '../../../http/errors.ts';
+import { sendPage } from '../../../http/page-cache.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import type { JobsService } from '../jobs.service.ts';
 import { actorOf, etagOf, parseIfMatch } from './jobs.common.ts';
@@ -11,13 +12,30 @@ type Handler<R extends Parameters<typeof import('@hono/zod-openapi').createRoute
 >;
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
-  const page = await c.var.deps.jobs.listJobs(c.req.valid('query'));
+  const query = c.req.valid('query');
+  const pages = c.var.deps.pages;
+  if (pages) {
+    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => c.var.deps.jobs.listJobs(query));
+    return sendPage(c, page) as never;
+  }
+  const page = await c.var.deps.jobs.listJobs(query);
   c.header('Cache-Control', 'private, no-cache');
   return c.json(page, 200);
 };
 
 export const getJobHandler: Handler<typeof routes.getJob> = async (c) => {
-  const job = await c.var.deps.jobs.getJob(c.req.valid('param').id);
+  const id = c.req.valid('param').id;
+  const pages = c.var.deps.pages;
+  if (pages) {
+    // The ETag stays the job's version: clients send it back as If-Match.
+    const page = await pages.get(
+      `job ${id}`,
+      () => c.var.deps.jobs.getJob(id),
+      (job) => etagOf(job.version),
+    );
+    return sendPage(c, page) as never;
+  }
+  const job = await c.var.deps.jobs.getJob(id);
   const etag = etagOf(job.version);
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');

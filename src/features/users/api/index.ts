@@ -8,5 +8,6 @@ export function createUsersRouter() {
     .openapi(routes.createUser, handlers.createUserHandler)
     .openapi(routes.getUser, handlers.getUserHandler)
     .openapi(routes.updateUser, handlers.updateUserHandler)
-    .openapi(routes.resetPassword, handlers.resetPasswordHandler);
+    .openapi(routes.resetPassword, handlers.resetPasswordHandler)
+    .openapi(routes.unlockUser, handlers.unlockUserHandler);
 }

@@ -3,8 +3,16 @@ import { auditContext, recordAudit } from '../../../audit/record-audit.ts';
 import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import { principalCacheFor } from '../../auth/principal-cache.ts';
+import { unlockLogin } from '../unlock.ts';
 import * as users from '../users.service.ts';
-import type { createUser, getUser, listUsers, resetPassword, updateUser } from './users.routes.ts';
+import type {
+  createUser,
+  getUser,
+  listUsers,
+  resetPassword,
+  unlockUser,
+  updateUser,
+} from './users.routes.ts';
 
 const notFound = () => new AppError(404, 'not_found', 'No such user');
 
@@ -93,4 +101,12 @@ export const resetPasswordHandler: RouteHandler<typeof resetPassword, AppBinding
   // Tokens of this user must be checked against the new row from the next request on.
   principalCacheFor(c.var.deps).forgetUser(before.username);
   return c.json(view, 200);
+};
+
+export const unlockUserHandler: RouteHandler<typeof unlockUser, AppBindings> = async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await users.findUserById(c.var.deps.db.app.drizzle, id);
+  if (!row) throw notFound();
+  const result = await unlockLogin(c, row);
+  return c.json(result, 200);
 };

@@ -4,6 +4,7 @@ import { requireRole } from '../../../http/principal.ts';
 import {
   CreateUserSchema,
   ResetPasswordSchema,
+  UnlockResultSchema,
   UpdateUserSchema,
   UserListSchema,
   UserSchema,
@@ -58,4 +59,18 @@ export const resetPassword = createRoute({
   middleware: adminOnly,
   request: { params: IdParamSchema, body: jsonBody(ResetPasswordSchema) },
   responses: { 200: jsonContent(UserSchema, 'The user'), ...errorResponses(401, 403, 404, 422) },
+});
+
+export const unlockUser = createRoute({
+  method: 'post',
+  path: '/users/{id}/unlock',
+  tags: ['users'],
+  summary:
+    'End a login lockout (admin): the user may log in again at once; their failed attempts are forgotten',
+  middleware: adminOnly,
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonContent(UnlockResultSchema, 'The user, and whether a lockout was ended'),
+    ...errorResponses(401, 403, 404, 422),
+  },
 });

@@ -1,0 +1,45 @@
+// The last lines of every run: the counts as one plain line (`N passed, N failed, N skipped`), the slowest
+// files, and, under CI=true, a failure for any skipped test (CI installs every server, so nothing may skip).
+import type { Reporter, TestModule } from 'vitest/node';
+
+const inCi = () => process.env.CI === 'true' || process.env.CI === '1';
+
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const counts = { passed: 0, failed: 0, skipped: 0 };
+    const skipped: string[] = [];
+    const brokenFiles: string[] = [];
+    for (const module of testModules) {
+      if (module.errors().length > 0) brokenFiles.push(module.moduleId);
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') counts.passed++;
+        else if (state === 'failed') counts.failed++;
+        else {
+          counts.skipped++;
+          skipped.push(`${module.relativeModuleId} > ${test.fullName}`);
+        }
+      }
+    }
+    const slowest = [...testModules]
+      .map((module) => ({ file: module.relativeModuleId, ms: module.diagnostic().duration }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5);
+    const lines = [''];
+    if (slowest.length) {
+      lines.push(
+        `slowest files: ${slowest.map(({ file, ms }) => `${file} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
+      );
+    }
+    if (brokenFiles.length) lines.push(`files that failed outside a test: ${brokenFiles.length}`);
+    if (inCi() && counts.skipped > 0) {
+      lines.push(
+        `CI=true: ${counts.skipped} skipped tests count as a failure:`,
+        ...skipped.map((t) => `  ${t}`),
+      );
+      process.exitCode = 1;
+    }
+    lines.push(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    console.log(lines.join('\n'));
+  }
+}
