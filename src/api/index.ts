@@ -2,6 +2,7 @@
 // New feature routers join the chain here.
 
 import { createAlertsRouter } from '../features/alerts/api/index.ts';
+import { createAuditRouter } from '../features/audit/api/index.ts';
 import { createAuthRouter } from '../features/auth/api/index.ts';
 import { createFilesRouter } from '../features/files/api/index.ts';
 import type { FileStore } from '../features/files/file-store.ts';
@@ -25,7 +26,8 @@ export function createApiRouter(options: { files: FileStore }) {
     .route('/', createRunsRouter())
     .route('/', createFunctionsRouter())
     .route('/', createCronRouter())
-    .route('/', createAlertsRouter());
+    .route('/', createAlertsRouter())
+    .route('/', createAuditRouter());
 }
 
 /** The API's type for `hc<ApiRoutes>(baseUrl + API_V1_STR)`. */
