@@ -15,6 +15,7 @@ import { ensureBootstrapAdmin } from '../../src/features/users/users.service.ts'
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
+import { withConformance } from './openapi-conformance.ts';
 import { createMigratedTestDatabase, openMigratedPglite, realPostgresUrl } from './real-servers.ts';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password-1234' };
@@ -72,7 +73,7 @@ export async function startTestApi(
     files: createLocalFileStore(filesDir),
     metrics: createMetrics(),
   });
-  const app = createApp(deps);
+  const app = withConformance(createApp(deps));
 
   const login = async (username: string, password: string) => {
     const response = await app.request(`${config.apiPrefix}/auth/token`, {

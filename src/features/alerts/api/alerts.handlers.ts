@@ -1,12 +1,7 @@
-import type { RouteHandler } from '@hono/zod-openapi';
+import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import { actorOf } from '../../jobs/api/jobs.common.ts';
 import type * as routes from './alerts.routes.ts';
-
-type Handler<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<
-  R,
-  AppBindings
->;
 
 export const listChannelsHandler: Handler<typeof routes.listChannels> = async (c) => {
   c.header('Cache-Control', 'private, no-cache');

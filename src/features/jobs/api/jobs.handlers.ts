@@ -1,15 +1,9 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { AppError, errorResponse } from '../../../http/errors.ts';
+import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
 import { sendPage } from '../../../http/page-cache.ts';
-import type { AppBindings } from '../../../http/types.ts';
 import type { JobsService } from '../jobs.service.ts';
 import { actorOf, etagOf, parseIfMatch } from './jobs.common.ts';
 import type * as routes from './jobs.routes.ts';
-
-type Handler<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<
-  R,
-  AppBindings
->;
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
   const query = c.req.valid('query');
