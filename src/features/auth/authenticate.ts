@@ -48,6 +48,8 @@ export const bearerResolver: PrincipalResolver = async (c) => {
   const user = await findUserByUsername(db.app.drizzle, claims.sub);
   if (!user || user.disabled) throw invalidToken();
   if (user.passwordChangedAt.getTime() !== claims.pwd) throw invalidToken();
+  // A token issued before a role change is spent: the holder logs in again and gets the new role in writing.
+  if (user.role !== claims.role) throw invalidToken();
   const principal: Principal = { subject: user.username, role: user.role, via: 'jwt' };
   cache.set(token, { principal, username: user.username, tokenExpiresAt: claims.exp * 1000 }, generation);
   return principal;
