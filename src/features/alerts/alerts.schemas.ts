@@ -6,6 +6,7 @@ import {
   ALERT_EVENTS,
   ALERT_INCIDENT_KINDS,
 } from '../../db/schema/index.ts';
+import { withDefault } from '../../http/openapi.ts';
 import { secretString } from '../../secrets/schema-secrets.ts';
 import { pageOf } from '../jobs/jobs.schemas.ts';
 
@@ -21,7 +22,7 @@ export const ChannelSecretsSchema = z.object({
 const datetime = z.iso.datetime({ offset: true });
 const setFlag = z
   .object({ set: z.boolean() })
-  .openapi({ description: 'Write-only: whether a value is stored' });
+  .openapi('SecretFlag', { description: 'Write-only: whether a value is stored' });
 const url = z.url({ protocol: /^(https?|smtps?)$/ }).max(2000);
 const emailTo = z.array(z.email()).min(1).max(20).openapi({ description: 'E-mail only: recipients' });
 const emailFrom = z.email().openapi({ description: 'E-mail only: the sender address' });
@@ -67,9 +68,9 @@ export const ChannelCreateSchema = z
     signing_secret: signingSecret.optional(),
     email_to: emailTo.optional(),
     email_from: emailFrom.optional(),
-    job_id: z.uuid().nullable().default(null),
-    events: events.default([...SUBSCRIBABLE_EVENTS]),
-    enabled: z.boolean().default(true),
+    job_id: withDefault(z.uuid().nullable(), null, 'null: a global channel (every job).'),
+    events: withDefault(events, [...SUBSCRIBABLE_EVENTS], 'Events this channel receives.'),
+    enabled: withDefault(z.boolean(), true),
   })
   .strict()
   .openapi('AlertChannelCreate');
