@@ -156,6 +156,9 @@ describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
     const icon = await page.request.get(`${origin.url}/favicon.ico`);
     expect(icon.status()).toBe(200);
     expect(blocked).toEqual([]);
-    expect(problems).toEqual([]);
+    // The one refused save above is answered 422 on purpose, and Chromium logs that status; nothing else.
+    const refused = problems.filter((text) => text.includes('status of 422'));
+    expect(refused).toHaveLength(1);
+    expect(problems.filter((text) => !refused.includes(text))).toEqual([]);
   }, 300_000);
 });
