@@ -8,6 +8,7 @@ import { parseConfig } from '../../../src/config/index.ts';
 import { type AlertsService, createAlertsService } from '../../../src/features/alerts/alerts.service.ts';
 import { pagerDutyDedupKey } from '../../../src/features/alerts/messages.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
 import { insertJob } from '../../support/scheduler-harness.ts';
 import { captureLines } from '../../support/test-deps.ts';
@@ -35,6 +36,7 @@ beforeAll(async () => {
     db: api.deps.db.app,
     config,
     logger: createLogger({ level: 'debug', destination: captureLines().stream }),
+    secrets: createSecretBox(config.encryption),
   });
 });
 afterAll(async () => {
