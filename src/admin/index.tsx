@@ -3,6 +3,7 @@
 // authentication); every POST needs the CSRF token; viewers get 403 for anything that changes state.
 import { Hono } from 'hono';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
+import { registerAlertsPages } from '../features/alerts/admin/alerts.routes.tsx';
 import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
 import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
 import { registerDashboardPage } from '../features/dashboard/admin/dashboard.routes.tsx';
@@ -91,6 +92,7 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   registerAuditPage(admin, kit);
   registerDashboardPage(admin, kit);
   registerUsersPage(admin, kit);
+  registerAlertsPages(admin, kit);
 
   // Last: any other /admin path is this UI's 404 page (a mounted router's notFound is not consulted).
   admin.all('*', () => {

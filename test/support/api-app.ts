@@ -13,6 +13,7 @@ import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { ensureBootstrapAdmin } from '../../src/features/users/users.service.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { withConformance } from './openapi-conformance.ts';
 import { createMigratedTestDatabase, openMigratedPglite, realPostgresUrl } from './real-servers.ts';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password-1234' };
@@ -67,7 +68,7 @@ export async function startTestApi(
     startedAt: new Date(),
     files: createLocalFileStore(filesDir),
   };
-  const app = createApp(deps);
+  const app = withConformance(createApp(deps));
 
   const login = async (username: string, password: string) => {
     const response = await app.request(`${config.apiPrefix}/auth/token`, {

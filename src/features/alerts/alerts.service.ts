@@ -173,6 +173,12 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     }
     if (scheme && scheme !== 'http:' && scheme !== 'https:')
       invalid('url', `a ${kind} channel needs an http(s) URL`);
+    if (kind === 'pagerduty' && !channel.hasSigningSecret) {
+      invalid(
+        'signing_secret',
+        'a PagerDuty channel needs its integration key (Events API v2 routing key) as signing_secret',
+      );
+    }
     if (kind === 'webhook' && !channel.hasSigningSecret) {
       invalid(
         'signing_secret',
@@ -291,6 +297,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         event: 'recovered',
         // One recovery per channel, keyed on the first closed incident (dedup across replicas).
         incident_id: closed.map((c) => c.id).sort()[0]!,
+        resolved_incident_ids: closed.map((c) => c.id).sort(),
         job: { id: jobId, name: job?.name ?? jobId },
         run_id: runId,
         message: `a run succeeded; resolved: ${closed

@@ -20,13 +20,9 @@ export const AuditListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(25),
   actor: z.string().max(120).optional().openapi({ description: 'Exactly this actor (case-insensitive)' }),
-  action: z
-    .string()
-    .max(64)
-    .optional()
-    .openapi({
-      description: 'This action (job.update), or every action of a kind with a trailing dot (job.)',
-    }),
+  action: z.string().max(64).optional().openapi({
+    description: 'This action (job.update), or every action of a kind with a trailing dot (job.)',
+  }),
   target_type: z.string().max(64).optional().openapi({ example: 'scheduled_job' }),
   target_id: z.string().max(128).optional().openapi({ description: 'The id of the changed thing' }),
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'At or after' }),

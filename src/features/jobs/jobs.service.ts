@@ -6,7 +6,7 @@ import { createWhere } from '../../db/where.ts';
 import { AppError } from '../../http/errors.ts';
 import { parseOrThrow, type ValidationIssue } from '../../http/validation.ts';
 import type { JobRegistry } from '../../job-functions/registry.ts';
-import { describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
+import { cronProblems, describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
 import { SCHEDULER_CHANNEL } from '../../scheduler/types.ts';
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
 import { createSecretBox, maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
@@ -183,11 +183,10 @@ export function createJobsService(deps: JobsServiceDeps) {
       if (checked.ok) kwargs = sealSecrets(schema, checked.kwargs, secrets);
       else issues.push(...checked.issues);
     }
-    const cron = parseCron(job.cron, job.timezone);
-    if (!cron.ok) {
-      issues.push(issue(cron.reason.startsWith('unknown IANA timezone') ? 'timezone' : 'cron', cron.reason));
-    }
+    const problems = cronProblems(job.cron, job.timezone);
+    for (const problem of problems) issues.push(issue(problem.field, problem.message));
     if (issues.length) invalid(JOB_INVALID, issues);
+    const cron = parseCron(job.cron, job.timezone);
     return { kwargs, cron: cron.ok ? cron.cron : undefined };
   }
 
@@ -592,8 +591,8 @@ export function createJobsService(deps: JobsServiceDeps) {
     },
 
     /** Whether an expression is valid in a zone, its next fire times (in the zone and UTC) and a description. */
-    previewCron(expr: string, timezone = 'UTC', count = 5) {
-      return previewCron(expr, timezone, count, now());
+    previewCron(expr: string, timezone = 'UTC', count = 5, from?: Date) {
+      return previewCron(expr, timezone, count, from ?? now());
     },
 
     /** Registered functions with their kwargs JSON Schema. */

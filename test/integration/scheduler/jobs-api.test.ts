@@ -12,6 +12,7 @@ import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
 import { fromPeer } from '../../support/client-peer.ts';
+import { withConformance } from '../../support/openapi-conformance.ts';
 import {
   createGate,
   createMigratedPglite,
@@ -80,7 +81,7 @@ beforeAll(async () => {
     });
     tokens[role] = (await issueAccessToken(built.config.auth, user)).token;
   }
-  app = createApp(deps);
+  app = withConformance(createApp(deps));
 });
 
 afterAll(async () => {
@@ -368,6 +369,48 @@ describe('jobs API', () => {
     expect(invalid.valid).toBe(false);
     expect(invalid.reason).toBe('Invalid value for day-of-month: 32 (allowed 1-31)');
   });
+
+  it('previews the fires strictly after `from`, across a DST change, and names every problem at once', async () => {
+    const preview = (await (
+      await call(
+        'GET',
+        `/cron/preview?expr=${encodeURIComponent('0 * * * *')}&tz=America/New_York&count=3&from=${encodeURIComponent('2026-03-08T01:00:00-05:00')}`,
+        { role: 'viewer' },
+      )
+    ).json()) as { from: string; next: { local: string; utc: string }[] };
+    expect(preview.from).toBe('2026-03-08T06:00:00.000Z');
+    // 02:00 does not exist that night in New York: 01:00 EST is followed by 03:00 EDT.
+    expect(preview.next).toEqual([
+      { local: '2026-03-08T03:00:00-04:00', utc: '2026-03-08T07:00:00.000Z' },
+      { local: '2026-03-08T04:00:00-04:00', utc: '2026-03-08T08:00:00.000Z' },
+      { local: '2026-03-08T05:00:00-04:00', utc: '2026-03-08T09:00:00.000Z' },
+    ]);
+
+    const both = (await (
+      await call('GET', `/cron/preview?expr=${encodeURIComponent('61 * * * *')}&tz=Mars/Olympus`, {
+        role: 'viewer',
+      })
+    ).json()) as { valid: boolean; problems: { field: string }[] };
+    expect(both.valid).toBe(false);
+    expect(both.problems.map((problem) => problem.field)).toEqual(['timezone', 'cron']);
+
+    const malformed = await call('GET', '/cron/preview?expr=*&count=0&from=yesterday', { role: 'viewer' });
+    expect(malformed.status).toBe(422);
+    const issues = ((await malformed.json()) as { detail: { path: string }[] }).detail.map(
+      (issue) => issue.path,
+    );
+    expect(issues.sort()).toEqual(['count', 'from']);
+
+    const job = await call('POST', '/jobs', {
+      role: 'admin',
+      body: { ...helloJob('two-problems'), cron: '61 * * * *', timezone: 'Mars/Olympus' },
+    });
+    expect(job.status).toBe(422);
+    const jobIssues = ((await job.json()) as { detail: { path: string }[] }).detail.map(
+      (issue) => issue.path,
+    );
+    expect(jobIssues.sort()).toEqual(['cron', 'timezone']);
+  });
 });
 
 describe('scheduler API spec', () => {
@@ -402,10 +445,12 @@ describe('scheduler API spec', () => {
         'GET /api/v1/cron/preview',
       ].sort(),
     );
-    for (const { op } of operations) {
+    for (const { method, op } of operations) {
       expect(op.summary).toBeTruthy();
       expect(op.tags?.length).toBeGreaterThan(0);
-      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+      // Reads need the viewer role, which every principal has: only changes can be refused with 403.
+      const roleErrors = method === 'get' ? ['401'] : ['401', '403'];
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining([...roleErrors, '429', '500']));
     }
   });
 });

@@ -1,15 +1,10 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDependencies } from '../../../deps.ts';
+import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import { actorOf } from '../../jobs/api/jobs.common.ts';
 import { type AlertsService, createAlertsService } from '../alerts.service.ts';
 import type * as routes from './alerts.routes.ts';
-
-type Handler<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<
-  R,
-  AppBindings
->;
 
 const fallbackServices = new WeakMap<AppDependencies, AlertsService>();
 

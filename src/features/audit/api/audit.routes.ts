@@ -1,17 +1,13 @@
-import { createRoute } from '@hono/zod-openapi';
-import { errorResponses, jsonContent } from '../../../http/openapi.ts';
-import { requireRole } from '../../../http/principal.ts';
+import { defineRoute, jsonContent } from '../../../http/openapi.ts';
 import { AuditListQuerySchema, AuditPageSchema } from '../audit.schemas.ts';
 
-export const listAudit = createRoute({
+export const listAudit = defineRoute({
+  operationId: 'listAuditEntries',
   method: 'get',
   path: '/audit',
-  tags: ['audit'],
+  tag: 'audit',
   summary: 'Read the audit log (admin), newest first; filter by actor, action, target and time',
-  middleware: [requireRole('admin')] as const,
+  access: 'admin',
   request: { query: AuditListQuerySchema },
-  responses: {
-    200: jsonContent(AuditPageSchema, 'A page of audit entries, newest first'),
-    ...errorResponses(401, 403, 422),
-  },
+  responses: { 200: jsonContent(AuditPageSchema, 'A page of audit entries, newest first') },
 });

@@ -1,11 +1,10 @@
 // GET /audit: the audit log for admins, a page at a time (the same reader as the admin audit page).
-import type { RouteHandler } from '@hono/zod-openapi';
 import { listAuditEntries } from '../../../audit/list-audit.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { createRouter } from '../../../http/router.ts';
-import type { AppBindings } from '../../../http/types.ts';
 import * as routes from './audit.routes.ts';
 
-const listAuditHandler: RouteHandler<typeof routes.listAudit, AppBindings> = async (c) => {
+const listAuditHandler: AppRouteHandler<typeof routes.listAudit> = async (c) => {
   const { page, page_size, ...filters } = c.req.valid('query');
   const { items, total } = await listAuditEntries(c.var.deps.db.app.drizzle, page, page_size, filters);
   c.header('Cache-Control', 'no-store');

@@ -1,10 +1,9 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import { auditContext, recordAudit } from '../../../audit/record-audit.ts';
 import type { Drizzle } from '../../../db/index.ts';
 import { type FileRow, files } from '../../../db/schema/index.ts';
 import { AppError } from '../../../http/errors.ts';
-import type { AppBindings } from '../../../http/types.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import type { FileStore } from '../file-store.ts';
 import { receiveUpload } from '../receive-upload.ts';
 import type { deleteFile, downloadFile, getFile, listFiles, uploadFile } from './files.routes.ts';
@@ -35,7 +34,7 @@ async function findLiveFile(db: Drizzle, id: string): Promise<FileRow> {
 }
 
 export function createFileHandlers(store: FileStore) {
-  const upload: RouteHandler<typeof uploadFile, AppBindings> = async (c) => {
+  const upload: AppRouteHandler<typeof uploadFile> = async (c) => {
     const { db, config } = c.var.deps;
     const received = await receiveUpload(c.req.raw, store, config.files);
     const audit = auditContext(c);
@@ -73,7 +72,7 @@ export function createFileHandlers(store: FileStore) {
     return c.json(view, 201, { Location: `${c.req.path}/${view.id}` });
   };
 
-  const list: RouteHandler<typeof listFiles, AppBindings> = async (c) => {
+  const list: AppRouteHandler<typeof listFiles> = async (c) => {
     const { limit, offset } = c.req.valid('query');
     const db = c.var.deps.db.app.drizzle;
     const [rows, [total]] = await Promise.all([
@@ -89,12 +88,12 @@ export function createFileHandlers(store: FileStore) {
     return c.json({ items: rows.map(toFileView), total: total?.n ?? 0, limit, offset }, 200);
   };
 
-  const get: RouteHandler<typeof getFile, AppBindings> = async (c) => {
+  const get: AppRouteHandler<typeof getFile> = async (c) => {
     const row = await findLiveFile(c.var.deps.db.app.drizzle, c.req.valid('param').id);
     return c.json(toFileView(row), 200);
   };
 
-  const download: RouteHandler<typeof downloadFile, AppBindings> = async (c) => {
+  const download: AppRouteHandler<typeof downloadFile> = async (c) => {
     const row = await findLiveFile(c.var.deps.db.app.drizzle, c.req.valid('param').id);
     const object = await store.stat(row.storageKey);
     if (!object) throw new AppError(404, 'not_found', 'The file’s content is missing from the volume');
@@ -129,7 +128,7 @@ export function createFileHandlers(store: FileStore) {
     return c.body(store.open(row.storageKey), 200, headers) as never;
   };
 
-  const remove: RouteHandler<typeof deleteFile, AppBindings> = async (c) => {
+  const remove: AppRouteHandler<typeof deleteFile> = async (c) => {
     const { db } = c.var.deps;
     const before = await findLiveFile(db.app.drizzle, c.req.valid('param').id);
     const audit = auditContext(c);

@@ -1,10 +1,9 @@
 // What the scheduler's API handlers share: the jobs service from c.var.deps, the actor for audit rows,
-// the error responses every operation documents, and If-Match parsing.
-import { z } from '@hono/zod-openapi';
+// and If-Match parsing.
 import type { Context } from 'hono';
 import type { AppDependencies } from '../../../deps.ts';
 import { clientIp } from '../../../http/client-ip.ts';
-import { AppError, ErrorEnvelopeSchema } from '../../../http/errors.ts';
+import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import { createJobRegistry } from '../../../job-functions/registry.ts';
 import { createSecretBox } from '../../../secrets/secret-box.ts';
@@ -38,37 +37,6 @@ export function actorOf(c: Context<AppBindings>): Actor {
   };
 }
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Authentication required',
-  403: 'The role is too small for this action',
-  404: 'Not found',
-  405: 'Method not allowed',
-  409: 'Conflict (version, name, state)',
-  412: 'If-Match did not match the current version',
-  422: 'Validation failed (detail lists each issue)',
-  428: 'A version (If-Match or body) is required',
-};
-
-export function errorResponses<const S extends readonly number[]>(...statuses: S) {
-  const out: Record<
-    number,
-    { description: string; content: { 'application/json': { schema: typeof ErrorEnvelopeSchema } } }
-  > = {};
-  for (const status of statuses) {
-    out[status] = {
-      description: DESCRIPTIONS[status] ?? 'Error',
-      content: { 'application/json': { schema: ErrorEnvelopeSchema } },
-    };
-  }
-  return out as {
-    [K in S[number]]: {
-      description: string;
-      content: { 'application/json': { schema: typeof ErrorEnvelopeSchema } };
-    };
-  };
-}
-
 /** `"3"`, `W/"3"` or `3` → 3; absent → undefined; anything else → 412. */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -78,9 +46,3 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 export const etagOf = (version: number) => `"${version}"`;
-
-export const IdParamSchema = z.object({
-  id: z
-    .string()
-    .openapi({ param: { name: 'id', in: 'path' }, example: '7b0e4c1e-5f7a-4b8e-9d9a-6f1c2b3a4d5e' }),
-});

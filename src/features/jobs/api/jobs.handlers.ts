@@ -1,14 +1,8 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { AppError, errorResponse } from '../../../http/errors.ts';
+import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
 import { sendPage } from '../../../http/page-cache.ts';
-import type { AppBindings } from '../../../http/types.ts';
 import { actorOf, etagOf, jobsService, parseIfMatch } from './jobs.common.ts';
 import type * as routes from './jobs.routes.ts';
-
-type Handler<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<
-  R,
-  AppBindings
->;
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
   const query = c.req.valid('query');
