@@ -8,7 +8,7 @@ import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
 import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
 import { registerDashboardPage } from '../features/dashboard/admin/dashboard.routes.tsx';
 import { registerJobRoutes } from '../features/jobs/admin/jobs.routes.tsx';
-import { actorOf, jobsService } from '../features/jobs/api/jobs.common.ts';
+import { actorOf } from '../features/jobs/api/jobs.common.ts';
 import { registerUsersPage } from '../features/users/admin/users.routes.tsx';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';
@@ -43,7 +43,6 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   const kit: AdminKit = {
     assetVersion: assets.version,
     timezones: ['UTC', ...Intl.supportedValuesOf('timeZone').filter((tz) => tz !== 'UTC')],
-    jobs: jobsService,
     actor: actorOf,
   };
   const admin = new Hono<AppBindings>();

@@ -9,7 +9,7 @@ import type { JobRegistry } from '../../job-functions/registry.ts';
 import { cronProblems, describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
 import { SCHEDULER_CHANNEL } from '../../scheduler/types.ts';
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
-import { createSecretBox, maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
+import { maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   type Job,
   type JobCreate,
@@ -35,8 +35,8 @@ export interface JobsServiceDeps {
   /** Wakes this process's dispatcher at once (the NOTIFY reaches the other replicas). */
   poke?: () => void;
   now?: () => Date;
-  /** Seals secret arguments (ENCRYPTION_KEY). Without it, saving a secret value is refused. */
-  secrets?: SecretBox;
+  /** Seals secret arguments (ENCRYPTION_KEY). Without a key, saving a secret value is refused. */
+  secrets: SecretBox;
 }
 
 type Row = Record<string, unknown>;
@@ -161,7 +161,7 @@ export type JobsService = ReturnType<typeof createJobsService>;
 export function createJobsService(deps: JobsServiceDeps) {
   const { db, registry } = deps;
   const now = deps.now ?? (() => new Date());
-  const secrets = deps.secrets ?? createSecretBox({ currentKeyId: undefined, keys: new Map() });
+  const { secrets } = deps;
 
   /**
    * Checks func, args and cron/timezone together and answers every problem at once. Secret arguments are merged
