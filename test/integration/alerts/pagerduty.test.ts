@@ -2,6 +2,7 @@
 // through the API with its integration key as the sealed signing secret, a dead and timed-out run triggers one
 // event per incident deduplicated on the incident, a redelivery reuses the key, and the run that recovers the
 // job resolves every incident it closed.
+
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
