@@ -1,5 +1,5 @@
 // createApp(deps): the origin's Hono app. Shared middleware, /healthz, /metrics, the /api mounts and the /admin UI.
-// Middleware order: request id → deps → metrics → logger → security headers and CSP → CORS → 405 →
+// Middleware order: request id → deps → metrics → logger → security headers and CSP → CORS → load shedding → 405 →
 // /healthz, /metrics → rate limit (/api) → authentication (/api) → body limit, cache headers and ETags
 // (/api) → routes.
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -12,29 +12,32 @@ import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
 import { createApiRouter } from './api/index.ts';
 import type { AppDependencies } from './deps.ts';
 import { authentication } from './features/auth/authenticate.ts';
-import { createLocalFileStore } from './features/files/file-store.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { apiBodyLimit } from './http/body-limit.ts';
 import { apiCacheHeaders, apiETags } from './http/caching.ts';
 import { defaultContentSecurityPolicy } from './http/content-security-policy.ts';
 import { corsFromAllowlist } from './http/cors.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
+import { loadShedding } from './http/load-shedding.ts';
 import { metricsHandler, requestMetrics } from './http/metrics.ts';
 import { requestLogger } from './http/request-logger.ts';
 import type { AppBindings } from './http/types.ts';
 import { validationHook } from './http/validation.ts';
-import { createMetrics } from './observability/metrics.ts';
 import { maskSecretsInText } from './observability/redact.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: AppDependencies) {
   const { config, logger } = deps;
-  const metrics = deps.metrics ?? createMetrics();
+  const { metrics } = deps;
   const app = new OpenAPIHono<AppBindings>({ strict: true, defaultHook: validationHook });
 
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();
+    // A write answered here: this replica's pages go at once (the others hear the NOTIFY of the commit).
+    if (deps.pages && !SAFE_METHODS.has(c.req.method) && c.res.status < 400) deps.pages.changed();
   });
   app.use(requestMetrics(metrics));
   app.use(requestLogger(logger));
@@ -47,6 +50,11 @@ export function createApp(deps: AppDependencies) {
   app.use(defaultContentSecurityPolicy());
   // Before the 405 check and authentication, so preflights are answered for allowed origins.
   app.use('/api/*', corsFromAllowlist(config.http.corsOrigins));
+  // Past a bound of work in flight or event-loop lag: 503 + Retry-After now rather than an answer too late.
+  const healthPath = `${config.apiPrefix}/health`;
+  app.use(
+    loadShedding({ exempt: (path) => path === healthPath || path === '/healthz' || path === '/metrics' }),
+  );
   app.use(
     methodNotAllowed({
       app,
@@ -70,7 +78,6 @@ export function createApp(deps: AppDependencies) {
   // With METRICS_PORT, /metrics is served only by the internal listener (src/http/metrics.ts).
   if (config.metrics.port === undefined) app.get('/metrics', metricsHandler(deps, metrics));
 
-  const healthPath = `${config.apiPrefix}/health`;
   app.use('/api/*', apiRateLimit(config, { exempt: (path) => path === healthPath }));
   const publicApiPaths = new Set([healthPath, `${config.apiPrefix}/auth/token`]);
   app.use(
@@ -82,10 +89,7 @@ export function createApp(deps: AppDependencies) {
   app.use('/api/*', apiCacheHeaders());
   app.use('/api/*', apiETags());
 
-  app.route(
-    config.apiPrefix,
-    createApiRouter({ files: deps.files ?? createLocalFileStore(config.files.baseDir) }),
-  );
+  app.route(config.apiPrefix, createApiRouter());
   registerApiDocs(app, config);
   // The admin UI: outside the /api authentication; its own session middleware and CSRF check protect it.
   const adminAssets = loadAdminAssets();

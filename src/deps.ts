@@ -1,9 +1,11 @@
-// What the entries build and hand to createApp(): no module opens a connection on import.
+// What the entries build and hand to createApp(): no module opens a connection on import. Every field is
+// required; src/entry/bootstrap.ts (assembleDependencies) is the one place the services are built.
 import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
 import type { AlertsService } from './features/alerts/alerts.service.ts';
 import type { FileStore } from './features/files/file-store.ts';
 import type { JobsService } from './features/jobs/jobs.service.ts';
+import type { PageCache } from './http/page-cache.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -17,14 +19,16 @@ export interface AppDependencies {
   /** Identifies this origin process in run rows and logs. */
   replicaId: string;
   startedAt: Date;
-  /** The upload volume; createApp uses FILES_BASE_DIR on the local disk when absent. */
-  files?: FileStore;
+  /** The upload volume (FILES_BASE_DIR). */
+  files: FileStore;
   /** The scheduler engine; undefined when SCHEDULER_ENABLED=false (the API still edits jobs). */
-  scheduler?: Scheduler;
-  /** Jobs and runs (API and admin UI). Built from db.app and the built-in registry when absent. */
-  jobs?: JobsService;
-  /** Alert channels, deliveries and incidents (API and admin UI). Built from db.app and config when absent. */
-  alerts?: AlertsService;
-  /** The Prometheus registry (one per origin); createApp makes its own when absent (tests). */
-  metrics?: Metrics;
+  scheduler: Scheduler | undefined;
+  /** Jobs and runs (API and admin UI). */
+  jobs: JobsService;
+  /** Alert channels, deliveries and incidents (API and admin UI). */
+  alerts: AlertsService;
+  /** The Prometheus registry (one per origin). */
+  metrics: Metrics;
+  /** Serialized answers of the hot reads, dropped on every data change; without it they are built per request. */
+  pages?: PageCache;
 }

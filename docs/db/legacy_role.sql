@@ -8,6 +8,8 @@
 --   psql "postgresql://owner@legacy-host:5432/legacy_db" -f docs/db/legacy_role.sql
 -- then give the role a password and use it in DB_LEGACY_URL:
 --   ALTER ROLE app_legacy PASSWORD '<a strong password>';
+-- The local compose stack runs this file itself (docker/postgres/init/02-legacy-role.sh). At start the origin
+-- inspects the legacy connection and, in production, refuses a superuser or table owner.
 -- To use another role name, replace app_legacy throughout. Tables in other schemas than public need the
 -- same GRANT lines for their schema. test/integration/legacy-role.test.ts applies this file unchanged.
 

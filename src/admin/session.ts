@@ -4,10 +4,11 @@
 // - admin_csrf: a random synchronizer token, set on the first visit (the login form needs one too) and
 //   rotated at login and logout. Every POST must echo it in the `_csrf` field or the X-CSRF-Token header.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import type { UserRow } from '../db/schema/index.ts';
+import { type UserRow, users } from '../db/schema/index.ts';
 import { findUserByUsername } from '../features/users/users.service.ts';
 import type { Principal } from '../http/principal.ts';
 import type { AppBindings } from '../http/types.ts';
@@ -24,6 +25,8 @@ interface SessionPayload {
   u: string;
   /** the user's passwordChangedAt (ms) when the session began */
   p: number;
+  /** the user's session generation when the session began: logout and role changes bump it */
+  g: number;
   /** expiry (ms) */
   e: number;
 }
@@ -54,6 +57,7 @@ export async function startSession(c: AdminContext, user: UserRow, now = Date.no
   const payload: SessionPayload = {
     u: user.username,
     p: user.passwordChangedAt.getTime(),
+    g: user.sessionGeneration,
     e: now + SESSION_HOURS * 3600_000,
   };
   const value = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -61,25 +65,50 @@ export async function startSession(c: AdminContext, user: UserRow, now = Date.no
   await rotateCsrfToken(c);
 }
 
+/**
+ * Logout: ends the session on the server, not just in this browser. Bumping the user's session generation
+ * makes every copy of the cookie (and the user's other admin sessions) invalid at once.
+ */
 export async function endSession(c: AdminContext): Promise<void> {
+  const payload = await readSessionPayload(c);
+  if (payload) {
+    await c.var.deps.db.app.drizzle
+      .update(users)
+      .set({ sessionGeneration: sql`${users.sessionGeneration} + 1` })
+      .where(
+        and(
+          eq(sql`lower(${users.username})`, payload.u.toLowerCase()),
+          eq(users.sessionGeneration, payload.g),
+        ),
+      );
+  }
   deleteCookie(c, SESSION_COOKIE, { path: '/admin', secure: c.var.deps.config.http.secureCookies });
   await rotateCsrfToken(c);
 }
 
 /** The principal of a valid session, or undefined (no cookie, bad signature, expired, user changed). */
 export async function sessionPrincipal(c: AdminContext, now = Date.now()): Promise<Principal | undefined> {
+  const payload = await readSessionPayload(c);
+  if (!payload || payload.e <= now) return undefined;
+  const user = await findUserByUsername(c.var.deps.db.app.drizzle, payload.u);
+  if (!user || user.disabled || user.passwordChangedAt.getTime() !== payload.p) return undefined;
+  if (user.sessionGeneration !== payload.g) return undefined;
+  return { subject: user.username, role: user.role, via: 'session' };
+}
+
+/** The signed cookie's payload when it is well formed (signature checked; expiry and user not yet). */
+async function readSessionPayload(c: AdminContext): Promise<SessionPayload | undefined> {
   const raw = await getSignedCookie(c, cookieSecret(c), SESSION_COOKIE);
   if (!raw) return undefined;
-  let payload: SessionPayload;
   try {
-    payload = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as SessionPayload;
+    const payload = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as SessionPayload;
+    if (typeof payload.u !== 'string' || typeof payload.e !== 'number' || typeof payload.g !== 'number') {
+      return undefined;
+    }
+    return payload;
   } catch {
     return undefined;
   }
-  if (typeof payload.u !== 'string' || typeof payload.e !== 'number' || payload.e <= now) return undefined;
-  const user = await findUserByUsername(c.var.deps.db.app.drizzle, payload.u);
-  if (!user || user.disabled || user.passwordChangedAt.getTime() !== payload.p) return undefined;
-  return { subject: user.username, role: user.role, via: 'session' };
 }
 
 async function rotateCsrfToken(c: AdminContext): Promise<string> {

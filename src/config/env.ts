@@ -80,6 +80,7 @@ export const envSchema = z.object({
   DB_LEGACY_URL: optionalString,
   DB_POOL_MAX: int(10, 1, 200),
   DB_LEGACY_POOL_MAX: int(5, 1, 200),
+  LEGACY_ALLOW_PRIVILEGED_ROLE: bool(false),
   MIGRATE_ON_START: bool(true).optional(),
 
   REDIS_URL: optionalString,

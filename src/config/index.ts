@@ -25,6 +25,8 @@ export interface Config {
     legacyUrl: string | undefined;
     poolMax: number;
     legacyPoolMax: number;
+    /** Production starts even when the legacy connection is a superuser or owns tables (not recommended). */
+    legacyAllowPrivilegedRole: boolean;
     migrateOnStart: boolean;
   };
   redisUrl: string | undefined;
@@ -149,6 +151,7 @@ export function parseConfig(
       legacyUrl,
       poolMax: env.DB_POOL_MAX,
       legacyPoolMax: env.DB_LEGACY_POOL_MAX,
+      legacyAllowPrivilegedRole: env.LEGACY_ALLOW_PRIVILEGED_ROLE,
       migrateOnStart: env.MIGRATE_ON_START ?? !isProduction,
     },
     redisUrl: env.REDIS_URL,

@@ -44,10 +44,22 @@ export interface SqlClient extends SqlExecutor {
     channel: string,
     onPayload: (payload: string) => void,
     onResubscribed?: () => void,
-  ): Promise<() => Promise<void>>;
+  ): Promise<Subscription>;
   /** Pool figures for metrics; PGlite has a single connection. */
   poolStats(): { max: number; busy: number };
   close(): Promise<void>;
+}
+
+/** What listen() returns: calling it ends the subscription. */
+export interface Subscription {
+  (): Promise<void>;
+  /**
+   * Resolves once every notification committed before the call has been handed to onPayload: a round trip on
+   * the listening connection (PostgreSQL sends pending notifications before it reports the round trip done).
+   * Rejects while the subscription is not live (connection lost, or renewed after the call began), because
+   * notifications may have been missed: a cache that relies on them must not answer from memory then.
+   */
+  sync(): Promise<void>;
 }
 
 export interface PostgresClientOptions {
@@ -141,9 +153,11 @@ async function listenWithResubscribe(
   channel: string,
   onPayload: (payload: string) => void,
   onResubscribed: (() => void) | undefined,
-): Promise<() => Promise<void>> {
+): Promise<Subscription> {
   let stopped = false;
   let retrying = false;
+  // Counts LISTENs that took effect; sync() compares it before and after its round trip.
+  let listenEpoch = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const statement = `listen "${channel.replace(/"/g, '""')}"`;
   const connectionOptions = {
@@ -166,6 +180,7 @@ async function listenWithResubscribe(
         if (stopped) return;
         try {
           await listener.unsafe(statement);
+          listenEpoch++;
           retrying = false;
           options.logger?.info({ channel }, 'LISTEN renewed after the connection was lost');
           onResubscribed?.();
@@ -182,16 +197,26 @@ async function listenWithResubscribe(
   );
   try {
     await listener.unsafe(statement);
+    listenEpoch++;
   } catch (error) {
     stopped = true;
     await listener.end({ timeout: 1 });
     throw error;
   }
-  return async () => {
+  const notLive = () => new Error(`LISTEN ${channel} is not live`);
+  const unsubscribe = async () => {
     stopped = true;
     clearTimeout(retryTimer);
     await listener.end({ timeout: 1 });
   };
+  return Object.assign(unsubscribe, {
+    async sync() {
+      if (stopped || retrying) throw notLive();
+      const epoch = listenEpoch;
+      await listener.unsafe('select 1');
+      if (stopped || retrying || epoch !== listenEpoch) throw notLive();
+    },
+  });
 }
 
 const LISTEN_RETRY_MS = 250;
@@ -240,7 +265,8 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
       }),
     async listen(channel, onPayload) {
       const unsubscribe = await pg.listen(channel, onPayload);
-      return unsubscribe;
+      // One process, one connection: a NOTIFY reaches the listener before the statement that sent it resolves.
+      return Object.assign(unsubscribe, { sync: async () => {} });
     },
     poolStats: () => ({ max: 1, busy }),
     close: () => pg.close(),

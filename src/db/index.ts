@@ -6,6 +6,7 @@ import { maskSecretsInText, redactUrl } from '../observability/redact.ts';
 import { createPgliteClient, createPostgresClient, type SqlClient } from './client.ts';
 import { createLegacyDatabase, type LegacyDatabase } from './legacy.ts';
 import { ensureLegacyDemoSchema } from './legacy-demo.ts';
+import { describePrivilegedRole, inspectLegacyRole } from './legacy-role.ts';
 
 export type { Drizzle, Row, SqlClient, SqlExecutor } from './client.ts';
 export type { LegacyDatabase } from './legacy.ts';
@@ -69,6 +70,7 @@ export async function createDatabases(config: Config, logger: Logger): Promise<D
     );
   }
 
+  const answered = new Set<SqlClient>();
   for (const [variable, client] of [
     ['DB_APP_URL', app],
     ['DB_LEGACY_URL', legacyClient],
@@ -76,6 +78,7 @@ export async function createDatabases(config: Config, logger: Logger): Promise<D
     if (!client) continue;
     try {
       await client.query('select 1');
+      answered.add(client);
     } catch (error) {
       const reason = `cannot connect to ${client.label}: ${maskSecretsInText((error as Error).message)}`;
       if (!config.startup.withoutPostgres) {
@@ -89,6 +92,13 @@ export async function createDatabases(config: Config, logger: Logger): Promise<D
   if (legacyClient?.kind === 'pglite' && (await ensureLegacyDemoSchema(legacyClient))) {
     logger.info('embedded legacy database created with its demo schema (customers, orders)');
   }
+  if (legacyClient && answered.has(legacyClient)) {
+    const refusal = await checkLegacyRole(legacyClient, config, logger);
+    if (refusal) {
+      await Promise.allSettled([app.close(), legacyClient.close()]);
+      throw new DatabaseStartupError('DB_LEGACY_URL', refusal);
+    }
+  }
   const legacy = legacyClient ? await createLegacyDatabase(legacyClient) : undefined;
 
   return {
@@ -98,4 +108,29 @@ export async function createDatabases(config: Config, logger: Logger): Promise<D
       await Promise.allSettled([app.close(), legacy?.close()]);
     },
   };
+}
+
+/**
+ * The legacy wall's second half at start: production refuses a legacy role that could delete or alter
+ * (returns the one-line reason) unless LEGACY_ALLOW_PRIVILEGED_ROLE=true; elsewhere it warns in one line.
+ * The embedded PGlite demo counts as local.
+ */
+async function checkLegacyRole(
+  client: SqlClient,
+  config: Config,
+  logger: Logger,
+): Promise<string | undefined> {
+  let problem: string | undefined;
+  try {
+    problem = describePrivilegedRole(await inspectLegacyRole(client));
+  } catch (error) {
+    problem = `cannot inspect the legacy connection's role: ${maskSecretsInText((error as Error).message)}`;
+  }
+  if (!problem) return undefined;
+  if (config.isProduction && !config.db.legacyAllowPrivilegedRole) {
+    return `${problem} (or set LEGACY_ALLOW_PRIVILEGED_ROLE=true to start anyway)`;
+  }
+  const why = config.isProduction ? 'starting anyway (LEGACY_ALLOW_PRIVILEGED_ROLE=true)' : 'allowed locally';
+  logger.warn({ variable: 'DB_LEGACY_URL' }, `${problem}; ${why}`);
+  return undefined;
 }

@@ -34,7 +34,7 @@ export type LegacyStatementMode = 'write' | 'read';
 
 /** What the connected database adds to the guard's knowledge (loadLegacyCatalog). */
 export interface LegacyCatalog {
-  /** Every function name the server knows (built-in, extensions, user functions). */
+  /** Every function name the server can call with one argument (built-in, extensions, user functions). */
   readonly functionNames: ReadonlySet<string>;
   /** Function names defined outside pg_catalog, with one schema that defines each. */
   readonly functionsOutsideCatalog: ReadonlyMap<string, string>;
@@ -42,7 +42,7 @@ export interface LegacyCatalog {
   readonly catalogRelations: ReadonlySet<string>;
 }
 
-/** Without a connected database: every function name of PostgreSQL 15 and its contrib extensions. */
+/** Without a connected database: the one-argument function names of PostgreSQL 15 and its contrib extensions. */
 export const BUILT_IN_CATALOG: LegacyCatalog = {
   functionNames: new Set(POSTGRES_FUNCTION_NAMES.trim().split(/\s+/)),
   functionsOutsideCatalog: new Map(),
@@ -65,7 +65,8 @@ export async function loadLegacyCatalog(executor: SqlExecutor): Promise<LegacyCa
 }
 
 const LOAD_CATALOG_SQL = `select
-  (select array_agg(distinct p.proname::text) from pg_catalog.pg_proc p) as functions,
+  (select array_agg(distinct p.proname::text) from pg_catalog.pg_proc p
+     where p.provariadic <> 0 or (p.pronargs >= 1 and p.pronargs - p.pronargdefaults <= 1)) as functions,
   (select coalesce(json_object_agg(s.proname, s.nspname), '{}'::json) from (
      select distinct on (p.proname) p.proname::text as proname, n.nspname::text as nspname
      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace

@@ -91,6 +91,7 @@ async function main() {
     for (const [name, close] of [
       ['metrics listener', async () => metricsServer?.shutdown()],
       ['scheduler', async () => background?.stop()],
+      ['page cache', async () => deps.pages?.close()],
       ['kv', () => deps.kv.close()],
       ['databases', () => deps.db.close()],
     ] as const) {

@@ -51,7 +51,7 @@ async function main() {
 
   const deps = await buildDependencies(config, logger);
   if (signals.requested()) {
-    await Promise.allSettled([deps.kv.close(), deps.db.close()]);
+    await Promise.allSettled([deps.pages?.close(), deps.kv.close(), deps.db.close()]);
     logger.info({ reason: signals.requested() }, 'shutdown complete');
     return exit(0);
   }
@@ -82,6 +82,7 @@ async function main() {
       { name: 'metrics listener', close: async () => void (await metricsServer?.shutdown('stop')) },
       // Then: timers stop, running jobs finish (or are aborted and marked) while the pools are still open.
       { name: 'scheduler', close: async () => deps.scheduler?.stop() },
+      { name: 'page cache', close: async () => deps.pages?.close() },
       { name: 'kv', close: () => deps.kv.close() },
       { name: 'databases', close: () => deps.db.close() },
     ],

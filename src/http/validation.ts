@@ -37,6 +37,12 @@ export function parseOrThrow<T>(
 export const validationHook: Hook<any, any, any, any> = (result, c) => {
   if (!result.success) {
     const location = (result as { target?: string }).target ?? 'request';
+    // Path parameters are ids: one that is malformed names nothing, so it is answered like an unknown one.
+    if (location === 'param') {
+      return errorResponse(c, 404, 'not_found', `No resource at ${c.req.path}`, {
+        issues: describeIssues(result.error.issues, location),
+      });
+    }
     return errorResponse(
       c,
       422,

@@ -38,6 +38,21 @@ export function parseCron(expr: string, timezone = 'UTC'): CronCheck {
   }
 }
 
+export interface CronProblem {
+  field: 'cron' | 'timezone';
+  message: string;
+}
+
+/** Checks the expression and the zone each on its own, so a caller hears about both problems at once. */
+export function cronProblems(expr: string, timezone: string): CronProblem[] {
+  const problems: CronProblem[] = [];
+  const zoneKnown = isValidTimezone(timezone);
+  if (!zoneKnown) problems.push({ field: 'timezone', message: `unknown IANA timezone "${timezone}"` });
+  const parsed = parseCron(expr, zoneKnown ? timezone : 'UTC');
+  if (!parsed.ok) problems.push({ field: 'cron', message: parsed.reason });
+  return problems;
+}
+
 /** croner reports day-of-month and month values zero-based ("day: 31" for 32); say what the user wrote. */
 function readableReason(message: string): string {
   return message
@@ -112,20 +127,30 @@ export function formatInZone(date: Date, timezone: string): string {
 
 export interface CronPreview {
   valid: boolean;
+  /** Every problem, joined (null when valid). */
   reason: string | null;
+  problems: CronProblem[];
   description: string | null;
   timezone: string;
+  /** The instant the fire times follow (exclusive). */
+  from: string;
   next: { local: string; utc: string }[];
 }
 
+/** Whether an expression is valid in a zone and its next `count` fire times strictly after `from`. */
 export function previewCron(expr: string, timezone: string, count: number, from = new Date()): CronPreview {
-  const parsed = parseCron(expr, timezone);
-  if (!parsed.ok) return { valid: false, reason: parsed.reason, description: null, timezone, next: [] };
+  const problems = cronProblems(expr, timezone);
+  const parsed = problems.length ? undefined : parseCron(expr, timezone);
+  const base = { problems, timezone, from: from.toISOString() };
+  if (!parsed?.ok) {
+    const reason = problems.map((problem) => problem.message).join('; ') || 'not valid';
+    return { valid: false, reason, description: null, next: [], ...base };
+  }
   return {
     valid: true,
     reason: null,
     description: describeCron(expr) ?? null,
-    timezone,
+    ...base,
     next: parsed.cron.nextRuns(count, from).map((date) => ({
       local: formatInZone(date, timezone),
       utc: date.toISOString(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENAPI_PATH } from '../../src/api/docs/index.ts';
+import { OPENAPI_PATH, swaggerAssetPath } from '../../src/api/docs/index.ts';
+import { loadSwaggerAssets } from '../../src/api/docs/swagger-assets.ts';
 import { bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 
 const ALLOWED = 'https://app.example.com';
@@ -108,7 +109,7 @@ describe('ETag, conditional GET and Cache-Control', () => {
     expect(spec.headers.get('cache-control')).toBe('public, max-age=300');
     const etag = spec.headers.get('etag')!;
     expect((await api.app.request(OPENAPI_PATH, { headers: { 'If-None-Match': etag } })).status).toBe(304);
-    const asset = await api.app.request('/api/docs/assets/swagger-ui.css');
+    const asset = await api.app.request(swaggerAssetPath(loadSwaggerAssets().version, 'swagger-ui.css'));
     expect(asset.headers.get('cache-control')).toBe('public, max-age=86400');
     expect(asset.headers.get('content-type')).toContain('text/css');
   });

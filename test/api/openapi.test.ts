@@ -7,16 +7,27 @@ import { DOCS_PATHS, OPENAPI_PATH } from '../../src/api/docs/index.ts';
 import { bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 
 type Operation = {
+  operationId?: string;
   summary?: string;
+  requestBody?: unknown;
   tags?: string[];
   security?: unknown[];
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }
+  >;
 };
 type Spec = {
   openapi: string;
-  info: { title: string; version: string };
+  info: { title: string; version: string; license?: { name: string; identifier?: string } };
+  servers?: { url: string }[];
+  tags?: { name: string; description?: string }[];
   security: unknown[];
-  components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+  components: {
+    securitySchemes: Record<string, { type: string; scheme: string }>;
+    schemas: Record<string, unknown>;
+    headers: Record<string, unknown>;
+  };
   paths: Record<string, Record<string, Operation>>;
 };
 
@@ -99,6 +110,126 @@ describe('the OpenAPI document', () => {
   });
 });
 
+const operations = () =>
+  Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      where: `${method.toUpperCase()} ${path}`,
+      method,
+      path,
+      operation,
+    })),
+  );
+
+// Names a generated client would shadow: the runtime's globals and the DOM's (lib.dom), which generators
+// emit as type names (a schema named File broke orval's output under tsc).
+const DOM_GLOBALS = [
+  'Attr',
+  'Audio',
+  'Blob',
+  'Cache',
+  'Clipboard',
+  'Comment',
+  'Credential',
+  'Document',
+  'Element',
+  'Event',
+  'File',
+  'FileList',
+  'FileReader',
+  'FormData',
+  'Headers',
+  'History',
+  'Image',
+  'Location',
+  'MimeType',
+  'Navigator',
+  'Node',
+  'NodeList',
+  'Notification',
+  'Option',
+  'Performance',
+  'Permissions',
+  'Plugin',
+  'Range',
+  'Request',
+  'Response',
+  'Screen',
+  'Selection',
+  'Storage',
+  'Text',
+  'Touch',
+  'URL',
+  'Window',
+  'Worker',
+];
+const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(globalThis), ...DOM_GLOBALS]);
+
+/** Every object schema with properties that is not a component of its own (generators name those badly). */
+function anonymousObjects(node: unknown, at: string, isComponentRoot: boolean, out: string[]): string[] {
+  if (!node || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) anonymousObjects(item, `${at}/${index}`, false, out);
+    return out;
+  }
+  const schema = node as Record<string, unknown>;
+  if (schema.properties && !isComponentRoot) out.push(at);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'example' || key === 'examples' || key === 'default') continue;
+    anonymousObjects(value, `${at}/${key}`, false, out);
+  }
+  return out;
+}
+
+describe('the contract generated clients rely on', () => {
+  it('names every operation with a unique, stable camelCase operationId', () => {
+    const ids = operations().map(({ where, operation }) => {
+      expect(operation.operationId, where).toMatch(/^[a-z][a-zA-Z0-9]+$/);
+      return operation.operationId;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(
+      expect.arrayContaining(['listJobs', 'createJob', 'runJob', 'previewCron', 'uploadFile']),
+    );
+  });
+
+  it('declares servers, a license and every tag it uses, each with a description', () => {
+    expect(spec.servers?.length).toBeGreaterThan(0);
+    expect(spec.info.license).toMatchObject({ name: 'MIT', identifier: 'MIT' });
+    const declared = new Map((spec.tags ?? []).map((tag) => [tag.name, tag.description]));
+    for (const { where, operation } of operations()) {
+      for (const tag of operation.tags ?? []) expect(declared.get(tag), `${where} tag ${tag}`).toBeTruthy();
+    }
+  });
+
+  it('names every object schema as a component, and no component after a JavaScript or DOM global', () => {
+    const inline: string[] = [];
+    for (const [name, schema] of Object.entries(spec.components.schemas)) {
+      expect(RESERVED_NAMES.has(name), `schema ${name} shadows a global`).toBe(false);
+      anonymousObjects(schema, `#/components/schemas/${name}`, true, inline);
+    }
+    anonymousObjects(spec.paths, '#/paths', false, inline);
+    expect(inline).toEqual([]);
+  });
+
+  it('declares on each operation every status the server can derive from it, with X-Request-Id', () => {
+    for (const { where, method, path, operation } of operations()) {
+      const statuses = Object.keys(operation.responses);
+      const expected = ['500'];
+      if (!path.endsWith('/health')) expected.push('429');
+      if (!isPublic(operation)) expected.push('401');
+      if (path.includes('{id}')) expected.push('404');
+      if (operation.requestBody) expected.push('400', '413', '415', '422');
+      if (method === 'get' && !isPublic(operation)) expected.push('304');
+      expect(statuses, where).toEqual(expect.arrayContaining(expected));
+      for (const [status, response] of Object.entries(operation.responses)) {
+        expect(response.headers?.['X-Request-Id'], `${where} ${status}`).toEqual({
+          $ref: '#/components/headers/X-Request-Id',
+        });
+      }
+    }
+  });
+});
+
 describe('route scan: authentication and roles on every served route', () => {
   it('answers 401 in the envelope without a token on every non-public route', async () => {
     const checked: string[] = [];
@@ -151,15 +282,32 @@ describe('docs access', () => {
       const withToken = await privateDocs.app.request(OPENAPI_PATH, { headers: bearer(viewer) });
       expect(withToken.status).toBe(200);
       expect(withToken.headers.get('cache-control')).toBe('private, no-cache');
-      expect((await privateDocs.app.request('/api/docs/assets/swagger-ui.css')).status).toBe(200);
+      expect((await privateDocs.app.request(await swaggerAsset(privateDocs, 'swagger-ui.css'))).status).toBe(
+        200,
+      );
     } finally {
       await privateDocs.close();
     }
   });
 
-  it('serves only the listed Swagger assets', async () => {
-    expect((await api.app.request('/api/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
-    expect((await api.app.request('/api/docs/assets/package.json')).status).toBe(404);
-    expect((await api.app.request('/api/docs/assets/..%2Fpackage.json')).status).toBe(404);
+  it('serves only the listed Swagger assets, of the installed version', async () => {
+    const bundle = await swaggerAsset(api, 'swagger-ui-bundle.js');
+    expect((await api.app.request(bundle)).status).toBe(200);
+    const folder = bundle.slice(0, bundle.lastIndexOf('/') + 1);
+    expect((await api.app.request(`${folder}package.json`)).status).toBe(404);
+    expect((await api.app.request(`${folder}..%2Fpackage.json`)).status).toBe(404);
+    expect((await api.app.request('/api/docs/assets/swagger-ui-dist@0.0.0/swagger-ui.css')).status).toBe(404);
   });
 });
+
+/** The URL the docs page loads a Swagger UI file from (versioned, as @hono/swagger-ui builds it). */
+async function swaggerAsset(target: TestApi, file: string): Promise<string> {
+  const page = await (
+    await target.app.request('/api/docs', { headers: bearer(await target.userToken('viewer')) })
+  ).text();
+  const url = new RegExp(`(/api/docs/assets/swagger-ui-dist@[^/]+/)${file.replace('.', '\\.')}`).exec(
+    page,
+  )?.[0];
+  expect(url, `${file} in the docs page`).toBeTruthy();
+  return url!;
+}

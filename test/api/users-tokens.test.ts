@@ -75,9 +75,9 @@ describe('users (admin)', () => {
     expect(audit[0]).toMatchObject({ before: { role: 'admin' }, after: { disabled: true } });
   });
 
-  it('answers 404 for an unknown id and 422 for a malformed one', async () => {
+  it('answers 404 for an unknown id and for a malformed one (it names nothing)', async () => {
     expect((await send('GET', '/users/00000000-0000-4000-8000-000000000000', admin)).status).toBe(404);
-    expect((await send('GET', '/users/not-a-uuid', admin)).status).toBe(422);
+    expect((await send('GET', '/users/not-a-uuid', admin)).status).toBe(404);
   });
 
   it('is refused to operators (403)', async () => {

@@ -1,19 +1,22 @@
 // npm run bench — a benchmark, not a test (vitest excludes test/bench).
-// Builds dist/ (the npm script does), starts a private PostgreSQL 15 and redis-server, spawns the origin as
-// production runs it (node dist/src/entry/node.js, NODE_ENV=production, JSON logs at info to a file) and a
-// bare Hono JSON route on the same Node as the ceiling, then drives both with autocannon at 50 and 1,000
-// connections. Also measures start-up to a healthy /api/v1/health (real PostgreSQL and embedded PGlite)
-// with idle memory, and runs the scheduler benchmark, so one report holds everything.
+// test/bench/setup.sh installs wrk and the peer's Debian packages when missing; the npm script builds dist/.
+// Starts a private PostgreSQL 15 and redis-server, then side by side on them: the origin as production runs it
+// (node dist/src/entry/node.js, NODE_ENV=production, JSON logs at info to a file), the seed's own FastAPI design
+// (test/bench/peer-fastapi.ts) and a bare Hono JSON route on the same Node (the ceiling). wrk floods each at 50
+// and 1,000 connections; every figure is reported as a ratio to the others measured in the same run. Then the
+// seed's KPI row (a crowd of 1,000 users at one request per second each), start-up to a healthy
+// /api/v1/health (real PostgreSQL and embedded PGlite) with idle memory, and the scheduler benchmark.
 // Prints markdown tables and writes test-results/bench/api.json (and scheduler.json).
 //
 // Knobs: BENCH_SECONDS (10 per measurement), BENCH_CONNECTIONS ("50,1000"), BENCH_STARTUP_RUNS (3),
 // BENCH_SCHEDULER (1; 0 skips it), BENCH_LABEL (suffix of the JSON file, e.g. "before"),
-// BENCH_LOG_LEVEL (info).
+// BENCH_LOG_LEVEL (info), BENCH_CROWD_USERS (1000; 0 skips the crowd), BENCH_CROWD_SECONDS (BENCH_SECONDS),
+// BENCH_PEER_DIR (where the peer lives), BENCH_ROUTES and BENCH_ORIGIN_NODE_ARGS (below).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon, { type Options, type Result } from 'autocannon';
+import autocannon, { type Options } from 'autocannon';
 import postgres from 'postgres';
 import { PROJECT_ROOT } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
@@ -29,7 +32,10 @@ import {
   sleep,
   writeResult,
 } from './bench-support.ts';
+import { type CrowdFigures, runCrowd } from './crowd.ts';
+import { findPeerDir, startPeer } from './peer-fastapi.ts';
 import { runSchedulerBench } from './scheduler.bench.ts';
+import { runWrk, type WrkOptions, type WrkResult } from './wrk.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '50,1000').split(',').map(Number);
@@ -43,6 +49,8 @@ const ORIGIN_NODE_ARGS = (process.env.BENCH_ORIGIN_NODE_ARGS ?? '--max-semi-spac
   .split(' ')
   .filter(Boolean);
 const ROUTE_FILTER = process.env.BENCH_ROUTES;
+const CROWD_USERS = Number(process.env.BENCH_CROWD_USERS ?? 1000);
+const CROWD_SECONDS = Number(process.env.BENCH_CROWD_SECONDS ?? SECONDS);
 const SKIP_STARTUP = STARTUP_RUNS === 0;
 const SEED_JOBS = 100;
 const ORIGIN_ENTRY = 'dist/src/entry/node.js';
@@ -225,12 +233,12 @@ async function drained(port: number) {
   }
 }
 
-interface Measurement {
+interface Measurement extends Partial<WrkResult> {
+  /** Which server answered: the origin, the seed's FastAPI design (peer) or the bare Hono route (ceiling). */
+  server: 'origin' | 'peer' | 'ceiling';
   route: string;
   connections: number;
-  rate?: string;
   requests_per_s: number;
-  ratio_to_ceiling?: number;
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
@@ -239,24 +247,38 @@ interface Measurement {
   socket_errors: number;
   timeouts: number;
   peak_rss_mb: number;
+  /** Ratios measured in the same run: to the bare Hono route, and to the peer on the same route. */
+  ratio_to_ceiling?: number;
+  ratio_to_peer?: number;
 }
 
-async function load(route: string, pid: number, options: Options, rate?: string): Promise<Measurement> {
+/** Samples a process's RSS every 100 ms while work runs; returns the work's result and the peak. */
+async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
   let peak = rssMb(pid);
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb(pid));
   }, 100);
-  let result: Result;
   try {
-    result = await autocannon({ timeout: 30, ...options });
+    return { result: await work(), peak };
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** autocannon, for what wrk's script does not do: unique request bodies (creates) and the paced crowd. */
+async function autocannonLoad(
+  server: Measurement['server'],
+  route: string,
+  pid: number,
+  options: Options,
+): Promise<Measurement & { mean_ms: number }> {
+  const { result, peak } = await withPeakRss(pid, () => autocannon({ timeout: 10, ...options }));
   return {
+    server,
     route,
     connections: options.connections ?? 10,
-    ...(rate ? { rate } : {}),
     requests_per_s: round(result.requests.average, 0),
+    mean_ms: round(result.latency.average, 1),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     max_ms: result.latency.max,
@@ -269,6 +291,36 @@ async function load(route: string, pid: number, options: Options, rate?: string)
   };
 }
 
+interface FloodRoute {
+  server: Measurement['server'];
+  name: string;
+  pid: number;
+  options: Omit<WrkOptions, 'connections' | 'seconds'>;
+}
+
+interface CrowdResult extends CrowdFigures {
+  server: 'origin' | 'peer';
+  users: number;
+  seconds: number;
+  mix: string;
+  peak_rss_mb: number;
+}
+
+/** The seed's KPI: CROWD_USERS users at one request per second each (test/bench/crowd.ts), cycling through `paths`. */
+async function crowd(
+  server: 'origin' | 'peer',
+  pid: number,
+  base: string,
+  headers: Record<string, string>,
+  paths: (() => string)[],
+  mix: string,
+): Promise<CrowdResult> {
+  const { result, peak } = await withPeakRss(pid, () =>
+    runCrowd({ base, users: CROWD_USERS, seconds: CROWD_SECONDS, headers, paths }),
+  );
+  return { server, users: CROWD_USERS, seconds: CROWD_SECONDS, mix, ...result, peak_rss_mb: peak };
+}
+
 async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
   const bare = await spawnNode(
     ['--import', 'tsx', 'test/bench/bare-hono.ts'],
@@ -276,6 +328,13 @@ async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
     dir,
   );
   await waitForOk(`http://127.0.0.1:${bare.port}/`, performance.now(), bare);
+
+  const peerDir = findPeerDir();
+  const peer = peerDir
+    ? await startPeer(peerDir, await createDatabase(pg.url, 'peer'), SEED_JOBS, join(dir, 'peer.log'))
+    : undefined;
+  if (!peer)
+    console.warn('no shared/peer-fastapi beside the project (BENCH_PEER_DIR): the peer rows are skipped');
 
   const url = await createDatabase(pg.url, 'bench_api');
   const legacyUrl = await createDatabase(pg.url, 'bench_legacy');
@@ -290,107 +349,165 @@ async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
   const token = login.access_token as string;
   const ids = await seedJobs(origin.port, token);
   const auth = { authorization: `Bearer ${token}` };
-  let created = 0;
-  let next = 0;
-  const routes: {
-    name: string;
-    pid: number;
-    options: Omit<Options, 'connections' | 'duration'> & { url: string };
-  }[] = [
-    { name: 'bare Hono JSON (ceiling)', pid: bare.pid, options: { url: `http://127.0.0.1:${bare.port}/` } },
-    { name: 'GET /api/v1/health', pid: origin.pid, options: { url: `${base}/api/v1/health` } },
-    {
-      name: `GET /api/v1/jobs?page_size=100 (${SEED_JOBS} jobs)`,
-      pid: origin.pid,
-      options: { url: `${base}/api/v1/jobs?page_size=100`, headers: auth },
-    },
-    {
-      name: 'GET /api/v1/jobs/{id}',
-      pid: origin.pid,
-      options: {
-        url: base,
-        requests: [
-          {
-            method: 'GET',
-            headers: auth,
-            setupRequest: (request) => ({ ...request, path: `/api/v1/jobs/${ids[next++ % ids.length]}` }),
-          },
-        ],
+  const peerBase = peer ? `http://127.0.0.1:${peer.port}` : '';
+  const peerAuth = { authorization: `Bearer ${peer?.token}` };
+  const byIdPaths = ids.map((id) => `/api/v1/jobs/${id}`);
+  const LIST = `GET /api/v1/jobs, page of ${SEED_JOBS}`;
+  const routes = (
+    [
+      {
+        server: 'ceiling',
+        name: 'bare Hono JSON',
+        pid: bare.pid,
+        options: { url: `http://127.0.0.1:${bare.port}/` },
       },
-    },
-    {
-      name: 'POST /api/v1/jobs (create, unique names)',
-      pid: origin.pid,
-      options: {
-        url: base,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/v1/jobs',
-            headers: { ...auth, 'content-type': 'application/json' },
-            setupRequest: (request) => {
-              created++;
-              return {
-                ...request,
-                body: JSON.stringify(jobBody(`bench-${process.pid}-${created}`, created)),
-              };
+      {
+        server: 'origin',
+        name: 'GET /api/v1/health',
+        pid: origin.pid,
+        options: { url: `${base}/api/v1/health` },
+      },
+      {
+        server: 'origin',
+        name: LIST,
+        pid: origin.pid,
+        options: { url: `${base}/api/v1/jobs?page_size=100`, headers: auth },
+      },
+      {
+        server: 'origin',
+        name: 'GET /api/v1/jobs/{id}',
+        pid: origin.pid,
+        options: { url: base, headers: auth, paths: byIdPaths },
+      },
+      ...(peer
+        ? [
+            {
+              server: 'peer' as const,
+              name: 'GET /api/v1/health',
+              pid: peer.pid,
+              options: { url: `${peerBase}/api/v1/health` },
             },
-          },
-        ],
-      },
-    },
-  ];
+            {
+              server: 'peer' as const,
+              name: LIST,
+              pid: peer.pid,
+              options: { url: `${peerBase}/api/v1/jobs?limit=100`, headers: peerAuth },
+            },
+          ]
+        : []),
+    ] as FloodRoute[]
+  ).filter((route) => route.server === 'ceiling' || !ROUTE_FILTER || route.name.includes(ROUTE_FILTER));
 
   const results: Measurement[] = [];
   // Warm the JIT of each server and route once, briefly, before measuring.
-  for (const route of routes) await autocannon({ ...route.options, connections: 20, duration: 2 });
-  // Reads first at every concurrency, creates last, so the list always holds the seeded jobs plus creates
-  // from earlier levels only.
-  const ordered = [
-    ...CONNECTIONS.flatMap((connections) => routes.slice(0, 4).map((route) => ({ route, connections }))),
-    ...CONNECTIONS.map((connections) => ({ route: routes[4]!, connections })),
-  ].filter(({ route }) => !ROUTE_FILTER || route === routes[0] || route.name.includes(ROUTE_FILTER));
-  for (const { route, connections } of ordered) {
-    const measurement = await load(route.name, route.pid, {
-      ...route.options,
-      connections,
-      duration: SECONDS,
-    });
-    results.push(measurement);
-    console.log(JSON.stringify(measurement));
-    await drained(origin.port);
+  for (const route of routes) await runWrk({ ...route.options, connections: 20, seconds: 2 });
+  for (const connections of CONNECTIONS) {
+    for (const route of routes) {
+      const { result, peak } = await withPeakRss(route.pid, () =>
+        runWrk({ ...route.options, connections, seconds: SECONDS }),
+      );
+      const measurement: Measurement = {
+        server: route.server,
+        route: route.name,
+        connections,
+        ...result,
+        peak_rss_mb: peak,
+      };
+      results.push(measurement);
+      console.log(JSON.stringify(measurement));
+      await drained(origin.port);
+    }
   }
-  // A crowd rather than a flood: 1,000 connections that each send one request per second (users with think
-  // time). autocannon corrects these latencies for coordinated omission.
-  const crowd = Math.max(...CONNECTIONS);
-  const paced = await load(
-    routes[2]!.name,
-    origin.pid,
-    { ...routes[2]!.options, connections: crowd, duration: SECONDS, connectionRate: 1 },
-    '1 req/s per connection',
-  );
-  results.push(paced);
-  console.log(JSON.stringify(paced));
-  await drained(origin.port);
+  // Creates last, so the reads above saw the seeded jobs only (unique names need a body per request: autocannon).
+  let created = 0;
+  if (!ROUTE_FILTER || 'POST /api/v1/jobs'.includes(ROUTE_FILTER)) {
+    for (const connections of CONNECTIONS) {
+      const measurement = await autocannonLoad(
+        'origin',
+        'POST /api/v1/jobs (create, unique names)',
+        origin.pid,
+        {
+          url: base,
+          connections,
+          duration: SECONDS,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/v1/jobs',
+              headers: { ...auth, 'content-type': 'application/json' },
+              setupRequest: (request) => {
+                created++;
+                return {
+                  ...request,
+                  body: JSON.stringify(jobBody(`bench-${process.pid}-${created}`, created)),
+                };
+              },
+            },
+          ],
+        },
+      );
+      results.push(measurement);
+      console.log(JSON.stringify(measurement));
+      await drained(origin.port);
+    }
+  }
+  for (const m of results) {
+    const same = (server: Measurement['server'], route?: string) =>
+      results.find(
+        (r) => r.server === server && r.connections === m.connections && (!route || r.route === route),
+      );
+    const ceilingRow = same('ceiling');
+    if (ceilingRow && m.server !== 'ceiling')
+      m.ratio_to_ceiling = round(m.requests_per_s / ceilingRow.requests_per_s, 3);
+    const peerRow = m.server === 'origin' ? same('peer', m.route) : undefined;
+    if (peerRow) m.ratio_to_peer = round(m.requests_per_s / Math.max(peerRow.requests_per_s, 1), 1);
+  }
 
-  for (const measurement of results) {
-    const ceilingRow = results.find(
-      (r) => r.route === routes[0]!.name && r.connections === measurement.connections && !r.rate,
+  let next = 0;
+  const crowds: CrowdResult[] = [];
+  if (CROWD_USERS > 0) {
+    crowds.push(
+      await crowd(
+        'origin',
+        origin.pid,
+        base,
+        auth,
+        [
+          () => '/api/v1/jobs?page_size=20',
+          () => byIdPaths[next++ % byIdPaths.length]!,
+          () => '/api/v1/health',
+        ],
+        'list of 20, job by id, health (one third each)',
+      ),
     );
-    if (ceilingRow && !measurement.rate)
-      measurement.ratio_to_ceiling = round(measurement.requests_per_s / ceilingRow.requests_per_s, 2);
+    console.log(JSON.stringify(crowds.at(-1)));
+    await drained(origin.port);
+    if (peer) {
+      crowds.push(
+        await crowd(
+          'peer',
+          peer.pid,
+          peerBase,
+          peerAuth,
+          [() => '/api/v1/jobs?limit=20', () => '/api/v1/health'],
+          'list of 20, health (half each; the peer has no job by id)',
+        ),
+      );
+      console.log(JSON.stringify(crowds.at(-1)));
+    }
   }
+
   await sleep(3_000);
   const memory = {
     idle_rss_mb: idleRss,
     after_load_rss_mb: rssMb(origin.pid),
     peak_rss_mb: rssMb(origin.pid, 'VmHWM'),
     ceiling_peak_rss_mb: rssMb(bare.pid, 'VmHWM'),
+    peer_peak_rss_mb: peer ? rssMb(peer.pid, 'VmHWM') : undefined,
   };
-  const totalRequests = results
-    .filter((r) => r.route !== routes[0]!.name)
-    .reduce((n, r) => n + r.requests, 0);
+  const totalRequests = results.filter((r) => r.server === 'origin').reduce((n, r) => n + r.requests, 0);
   await origin.stop();
+  await peer?.stop();
   const logBytes = statSync(origin.logPath).size;
   // Asynchronous logging must still write whole lines: every line of the origin's output is one JSON object.
   const lines = readFileSync(origin.logPath, 'utf8').split('\n').filter(Boolean);
@@ -406,7 +523,9 @@ async function benchApi(pg: PostgresServer, redis: RedisServer, dir: string) {
   return {
     seconds_per_measurement: SECONDS,
     log_level: LOG_LEVEL,
+    load_generator: 'wrk -t1 (floods, 2 s timeout); autocannon (creates, crowd)',
     results,
+    crowd: crowds,
     memory,
     log: {
       bytes: logBytes,
@@ -432,12 +551,15 @@ async function main() {
     );
     const apiResult = await benchApi(pg, redis, dir);
     printTable(
-      `API, ${SECONDS} s per measurement`,
+      `API, ${SECONDS} s per measurement (floods: wrk -t1, 2 s timeout)`,
       [
+        'Server',
         'Route',
         'Conns',
         'req/s',
-        'vs ceiling',
+        'vs bare Hono',
+        'vs peer',
+        'mean',
         'p50',
         'p99',
         'max',
@@ -447,10 +569,13 @@ async function main() {
         'peak RSS',
       ],
       apiResult.results.map((r) => [
+        r.server,
         r.route,
-        r.rate ? `${r.connections} (${r.rate})` : r.connections,
+        r.connections,
         r.requests_per_s,
-        r.ratio_to_ceiling === undefined ? '' : `${Math.round(r.ratio_to_ceiling * 100)} %`,
+        r.ratio_to_ceiling === undefined ? '' : `${round(r.ratio_to_ceiling * 100, 1)} %`,
+        r.ratio_to_peer === undefined ? '' : `${r.ratio_to_peer}×`,
+        r.mean_ms === undefined ? '' : `${r.mean_ms} ms`,
         `${r.p50_ms} ms`,
         `${r.p99_ms} ms`,
         `${r.max_ms} ms`,
@@ -458,6 +583,35 @@ async function main() {
         r.socket_errors,
         r.timeouts,
         `${r.peak_rss_mb} MB`,
+      ]),
+    );
+    printTable(
+      "The seed's KPI: a crowd of users, one request per second each",
+      [
+        'Server',
+        'Users',
+        'Mix',
+        'Requests',
+        'Average',
+        'p50',
+        'p99',
+        'max',
+        'Errors',
+        'Error rate',
+        'peak RSS',
+      ],
+      apiResult.crowd.map((c) => [
+        c.server,
+        c.users,
+        c.mix,
+        c.requests,
+        `${c.mean_ms} ms`,
+        `${c.p50_ms} ms`,
+        `${c.p99_ms} ms`,
+        `${c.max_ms} ms`,
+        c.errors,
+        `${c.error_rate_percent} %`,
+        `${c.peak_rss_mb} MB`,
       ]),
     );
     console.log(JSON.stringify({ memory: apiResult.memory, log: apiResult.log }));

@@ -138,7 +138,11 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
       APP_ENV: 'local',
       MIGRATE_ON_START: 'true',
       DB_APP_URL: 'postgresql://app:placeholder-postgres-password@postgres:5432/app_db',
+      DB_LEGACY_URL: 'postgresql://app_legacy:placeholder-postgres-password@postgres:5432/legacy_db',
     });
+    expect(local.services.postgres!.volumes!.join(' ')).toContain(
+      '/docs/db/legacy_role.sql:/legacy-role/legacy_role.sql:ro',
+    );
     const aws = await rendered('aws');
     expect(aws.services.postgres).toBeUndefined();
     expect(aws.services.api!.environment).toMatchObject({ APP_ENV: 'aws', MIGRATE_ON_START: 'false' });

@@ -94,6 +94,11 @@ describe('audit coverage: every mutating API route writes an audit row', () => {
       perform: (call) =>
         call('POST', `/users/${state.user}/password`, { body: { password: 'another-password-123' } }),
     },
+    'POST /users/:id/unlock': {
+      action: 'user.unlock',
+      targetType: 'user',
+      perform: (call) => call('POST', `/users/${state.user}/unlock`),
+    },
     'POST /tokens': {
       action: 'token.create',
       targetType: 'api_token',

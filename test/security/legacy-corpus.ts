@@ -676,6 +676,7 @@ export const LEGACY_LEGITIMATE_READS: (string | [string, unknown[]])[] = [
   "values (1, 'a'), (2, 'b')",
   "select 'pg_read_file' as note, '(x).pg_read_file' as text, $$delete from orders$$ as quoted",
   'select c.name, c.email, o.status from customers c, orders o where o.customer_id = c.id',
+  "select v.version, v.now, v.random from (values ('1.0', 1, 2)) as v(version, now, random)",
   'select (c).name from customers c',
   "select o.amount from orders as o where o.status <> 'cancelled'",
 ];

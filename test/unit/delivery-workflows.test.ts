@@ -102,8 +102,9 @@ describe('deliver.yml', () => {
     );
   });
 
-  it('checks the alert rules and their unit tests before building', () => {
+  it('validates the Terraform and checks the alert rules and their unit tests before building', () => {
     const checks = jobs.checks!.steps!.map((s) => s.run ?? '').join('\n');
+    expect(checks).toContain('terraform -chdir=docker/terraform validate');
     expect(checks).toContain('promtool test rules docker/monitoring/tests/');
     expect(needsOf(jobs.image!)).toContain('checks');
   });

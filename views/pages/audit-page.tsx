@@ -5,15 +5,98 @@ import { EmptyRow } from '../components/table-body.tsx';
 import { AdminLayout } from '../layouts/admin-layout.tsx';
 import type { AuditEntryView, PageChrome, PageLinks } from '../types.ts';
 
+/** The filter form's values as typed (times are `datetime-local` text, read as UTC). */
+export interface AuditFilterValues {
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  from: string;
+  to: string;
+}
+
+const TARGET_TYPES = ['scheduled_job', 'job_run', 'user', 'api_token', 'file', 'alert_channel'];
+
+function AuditFilters(props: { filters: AuditFilterValues; actions: string[] }) {
+  const { filters } = props;
+  return (
+    <form method="get" action="/admin/audit" class="filters" aria-label="Filter the audit log">
+      <div>
+        <label for="actor">Who</label>
+        <input id="actor" name="actor" value={filters.actor} maxlength={120} autocomplete="off" />
+      </div>
+      <div>
+        <label for="action">Action</label>
+        <input
+          id="action"
+          name="action"
+          value={filters.action}
+          list="audit-actions"
+          maxlength={64}
+          autocomplete="off"
+          aria-describedby="action-hint"
+        />
+        <datalist id="audit-actions">
+          {props.actions.map((action) => (
+            <option value={action} />
+          ))}
+        </datalist>
+        <span class="hint" id="action-hint">
+          e.g. job.update, or job. for all
+        </span>
+      </div>
+      <div>
+        <label for="target_type">Target type</label>
+        <select id="target_type" name="target_type">
+          <option value="">any</option>
+          {TARGET_TYPES.map((type) => (
+            <option value={type} selected={filters.target_type === type}>
+              {type}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label for="target_id">Target id</label>
+        <input id="target_id" name="target_id" value={filters.target_id} maxlength={128} autocomplete="off" />
+      </div>
+      <div>
+        <label for="from">From (UTC)</label>
+        <input id="from" name="from" type="datetime-local" value={filters.from} />
+      </div>
+      <div>
+        <label for="to">Before (UTC)</label>
+        <input id="to" name="to" type="datetime-local" value={filters.to} />
+      </div>
+      <div class="filter-actions">
+        <button type="submit" class="button secondary">
+          Filter
+        </button>
+        <a href="/admin/audit">Clear</a>
+      </div>
+    </form>
+  );
+}
+
 export function AuditPage(props: {
   chrome: PageChrome;
   assetVersion: string;
   entries: AuditEntryView[];
   links: PageLinks;
+  filters: AuditFilterValues;
+  actions: string[];
+  problem?: string | undefined;
 }) {
+  const filtered = Object.values(props.filters).some(Boolean);
   return (
     <AdminLayout title="Audit log" chrome={props.chrome} section="audit" assetVersion={props.assetVersion}>
       <h1>Audit log</h1>
+      <AuditFilters filters={props.filters} actions={props.actions} />
+      {props.problem ? (
+        <p class="alert" role="alert">
+          {props.problem}
+        </p>
+      ) : null}
       <div class="table-wrap">
         <table class="data audit">
           <thead>
@@ -27,7 +110,10 @@ export function AuditPage(props: {
           </thead>
           <tbody>
             {props.entries.length === 0 ? (
-              <EmptyRow columns={5} message="Nothing recorded yet." />
+              <EmptyRow
+                columns={5}
+                message={filtered ? 'No entries match these filters.' : 'Nothing recorded yet.'}
+              />
             ) : (
               props.entries.map((entry) => (
                 <tr>

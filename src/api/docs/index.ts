@@ -2,9 +2,16 @@
 // Whether they need authentication is API_DOCS_PUBLIC (public locally, private in production by default);
 // the Swagger UI static assets hold nothing private and are always public.
 import { createHash } from 'node:crypto';
+import { swaggerUI } from '@hono/swagger-ui';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from '../../config/index.ts';
-import { BEARER_SCHEME, OAUTH2_SCHEME } from '../../http/openapi.ts';
+import {
+  API_TAGS,
+  BEARER_SCHEME,
+  HEADER_COMPONENTS,
+  OAUTH2_SCHEME,
+  withoutServerDefaults,
+} from '../../http/openapi.ts';
 import type { AppBindings } from '../../http/types.ts';
 import { APP_VERSION } from '../../version.ts';
 import { loadSwaggerAssets } from './swagger-assets.ts';
@@ -12,9 +19,15 @@ import { loadSwaggerAssets } from './swagger-assets.ts';
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
 export const DOCS_ASSETS_PREFIX = '/api/docs/assets/';
+const DOCS_ASSETS_BASE = '/api/docs/assets';
 
 /** Paths under /api that serve the docs themselves and are therefore not operations in the spec. */
-export const DOCS_PATHS = [OPENAPI_PATH, DOCS_PATH, `${DOCS_PATH}/init.js`, `${DOCS_ASSETS_PREFIX}:file`];
+export const DOCS_PATHS = [
+  OPENAPI_PATH,
+  DOCS_PATH,
+  `${DOCS_PATH}/init.js`,
+  `${DOCS_ASSETS_PREFIX}:dist/:file`,
+];
 
 /** The docs paths anyone may fetch, given the configuration. */
 export function isPublicDocsPath(path: string, config: Config): boolean {
@@ -37,6 +50,20 @@ const DOCS_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** swagger-ui's files sit under swagger-ui-dist@<version>/, the path @hono/swagger-ui asks for. */
+export function swaggerAssetPath(version: string, file: string): string {
+  return `${DOCS_ASSETS_BASE}/swagger-ui-dist@${version}/${file}`;
+}
+
+const servedDocuments = new WeakMap<object, () => object>();
+
+/** The document an app serves at /api/openapi.json (for tests that check responses against it). */
+export function servedOpenApiDocument(app: object): object {
+  const build = servedDocuments.get(app);
+  if (!build) throw new Error('this app serves no OpenAPI document (registerApiDocs was not called)');
+  return build();
+}
+
 export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): void {
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
     type: 'http',
@@ -51,22 +78,39 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
     flows: { password: { tokenUrl: `${config.apiPrefix}/auth/token`, scopes: {} } },
   });
 
+  for (const [name, header] of Object.entries(HEADER_COMPONENTS)) {
+    app.openAPIRegistry.registerComponent('headers', name, header);
+  }
+
   let document: { body: string; etag: string } | undefined;
   const buildDocument = () => {
-    const spec = app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: `${config.projectName} API`,
-        version: APP_VERSION,
-        description:
-          'Every operation needs a bearer token except the health check and the token endpoint. ' +
-          'Errors use one envelope: {error_code, message, detail, trace_id}.',
-      },
-      security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
-    });
+    const spec = withoutServerDefaults(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: `${config.projectName} API`,
+          version: APP_VERSION,
+          description:
+            'Every operation needs a bearer token except the health check and the token endpoint. ' +
+            'Errors use one envelope: {error_code, message, detail, trace_id}. ' +
+            'Every status and header an operation can answer with is listed on it; docs/api/client-guide.md ' +
+            'shows how to generate a typed client.',
+          // OpenAPI 3.1 names a license by its SPDX identifier (the generator's type still knows only `url`).
+          license: { name: 'MIT', identifier: 'MIT' } as { name: string },
+        },
+        // Paths in this document carry the API prefix, so the server is the origin that serves it.
+        servers: [{ url: '/', description: 'The origin serving this document' }],
+        tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
+        security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
+      }),
+    );
     const body = JSON.stringify(spec);
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
   };
+  servedDocuments.set(app, () => {
+    document ??= buildDocument();
+    return JSON.parse(document.body) as object;
+  });
   const docsCacheControl = config.apiDocsPublic ? 'public, max-age=300' : 'private, no-cache';
 
   app.get(OPENAPI_PATH, (c) => {
@@ -78,27 +122,34 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
   });
 
   const assets = loadSwaggerAssets();
-  const assetUrl = (name: string) => `${DOCS_ASSETS_PREFIX}${name}?v=${assets.version}`;
+  const assetUrl = (name: string) => swaggerAssetPath(assets.version, name);
 
-  app.get(DOCS_PATH, (c) => {
-    c.header('Content-Security-Policy', DOCS_CSP);
-    c.header('Cache-Control', docsCacheControl);
-    return c.html(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(config.projectName)} API</title>
-<link rel="stylesheet" href="${assetUrl('swagger-ui.css')}">
-<link rel="icon" type="image/png" href="${assetUrl('favicon-32x32.png')}">
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script src="${assetUrl('swagger-ui-bundle.js')}"></script>
-<script src="${DOCS_PATH}/init.js"></script>
-</body>
-</html>`);
+  // @hono/swagger-ui renders the page with the origin's own copy of swagger-ui-dist (baseUrl): no CDN. Its
+  // default page has an inline script, which the CSP forbids, so the page is laid out here with the same
+  // asset URLs and the initializer as a file.
+  const docsPage = swaggerUI({
+    url: OPENAPI_PATH,
+    baseUrl: DOCS_ASSETS_BASE,
+    version: assets.version,
+    title: `${escapeHtml(config.projectName)} API`,
+    manuallySwaggerUIHtml: (asset) =>
+      [
+        '<div id="swagger-ui"></div>',
+        ...asset.css.map((href) => `<link rel="stylesheet" href="${href}">`),
+        `<link rel="icon" type="image/png" href="${assetUrl('favicon-32x32.png')}">`,
+        ...asset.js.map((src) => `<script src="${src}"></script>`),
+        `<script src="${DOCS_PATH}/init.js"></script>`,
+      ].join('\n'),
   });
+  app.get(
+    DOCS_PATH,
+    async (c, next) => {
+      await next();
+      c.header('Content-Security-Policy', DOCS_CSP);
+      c.header('Cache-Control', docsCacheControl);
+    },
+    docsPage,
+  );
 
   // The initializer is a file, not an inline script, so the CSP needs no 'unsafe-inline'.
   app.get(`${DOCS_PATH}/init.js`, (c) => {
@@ -116,11 +167,12 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
     });
   });
 
-  app.get(`${DOCS_ASSETS_PREFIX}:file`, (c) => {
-    const asset = assets.get(c.req.param('file'));
+  app.get(`${DOCS_ASSETS_PREFIX}:dist/:file`, (c) => {
+    const asset =
+      c.req.param('dist') === `swagger-ui-dist@${assets.version}` && assets.get(c.req.param('file'));
     if (!asset) return c.notFound();
+    // The version is in the path, so the files never change under a URL.
     c.header('Cache-Control', 'public, max-age=86400');
-    // The package version names the content, so the bundle need not be hashed on every request.
     c.header('ETag', `"swagger-ui-${assets.version}-${c.req.param('file')}"`);
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': asset.contentType });
   });

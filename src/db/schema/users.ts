@@ -1,7 +1,7 @@
 // users and api_tokens: who may call the API, with which role. Users are disabled, never deleted;
 // tokens are revoked, never deleted, so audit rows keep pointing at something real.
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const USER_ROLES = ['viewer', 'operator', 'admin'] as const;
 
@@ -16,6 +16,11 @@ export const users = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     createdBy: varchar('created_by', { length: 120 }),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Bumped by admin logout, password change, role change and disable: an admin session carries the value it
+     * began with and ends when it differs, so every copy of a session cookie dies on the server at once.
+     */
+    sessionGeneration: integer('session_generation').notNull().default(0),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -6,6 +6,7 @@ import {
   ALERT_EVENTS,
   ALERT_INCIDENT_KINDS,
 } from '../../db/schema/index.ts';
+import { withDefault } from '../../http/openapi.ts';
 import { secretString } from '../../secrets/schema-secrets.ts';
 import { pageOf } from '../jobs/jobs.schemas.ts';
 
@@ -21,15 +22,14 @@ export const ChannelSecretsSchema = z.object({
 const datetime = z.iso.datetime({ offset: true });
 const setFlag = z
   .object({ set: z.boolean() })
-  .openapi({ description: 'Write-only: whether a value is stored' });
+  .openapi('SecretFlag', { description: 'Write-only: whether a value is stored' });
 const url = z.url({ protocol: /^(https?|smtps?)$/ }).max(2000);
 const emailTo = z.array(z.email()).min(1).max(20).openapi({ description: 'E-mail only: recipients' });
 const emailFrom = z.email().openapi({ description: 'E-mail only: the sender address' });
-const signingSecret = z
-  .string()
-  .min(16)
-  .max(256)
-  .openapi({ description: 'Webhook only: HMAC-SHA256 key receivers verify with (write-only)' });
+const signingSecret = z.string().min(16).max(256).openapi({
+  description:
+    'Webhook: the HMAC-SHA256 key receivers verify with; PagerDuty: the integration (routing) key. Write-only',
+});
 const events = z
   .array(z.enum(SUBSCRIBABLE_EVENTS))
   .min(1)
@@ -62,14 +62,14 @@ export const ChannelCreateSchema = z
     kind: z.enum(ALERT_CHANNEL_KINDS),
     url: url.openapi({
       description:
-        'Where to POST (http/https), or for e-mail the SMTP server (smtp://user:pass@host:587, smtps://...:465). Write-only: these URLs carry credentials',
+        'Where to POST (http/https; PagerDuty: https://events.pagerduty.com/v2/enqueue), or for e-mail the SMTP server (smtp://user:pass@host:587, smtps://...:465). Write-only: these URLs carry credentials',
     }),
     signing_secret: signingSecret.optional(),
     email_to: emailTo.optional(),
     email_from: emailFrom.optional(),
-    job_id: z.uuid().nullable().default(null),
-    events: events.default([...SUBSCRIBABLE_EVENTS]),
-    enabled: z.boolean().default(true),
+    job_id: withDefault(z.uuid().nullable(), null, 'null: a global channel (every job).'),
+    events: withDefault(events, [...SUBSCRIBABLE_EVENTS], 'Events this channel receives.'),
+    enabled: withDefault(z.boolean(), true),
   })
   .strict()
   .openapi('AlertChannelCreate');

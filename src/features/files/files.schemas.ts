@@ -12,7 +12,7 @@ export const FileSchema = z
     created_at: z.string().openapi({ format: 'date-time' }),
     deleted_at: z.string().nullable().openapi({ format: 'date-time' }),
   })
-  .openapi('File');
+  .openapi('StoredFile');
 
 export const FileListSchema = z
   .object({
@@ -21,7 +21,7 @@ export const FileListSchema = z
     limit: z.number().int(),
     offset: z.number().int(),
   })
-  .openapi('FileList');
+  .openapi('StoredFileList');
 
 export const FileListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
@@ -29,6 +29,8 @@ export const FileListQuerySchema = z.object({
 });
 
 // A plain OpenAPI schema, not zod: the upload is streamed by the handler, so no validator may buffer it.
+// Registered as the FileUpload component by the files router; the route refers to it.
+export const UPLOAD_BODY_COMPONENT = 'FileUpload';
 export const UPLOAD_BODY_SCHEMA = {
   type: 'object' as const,
   required: ['file'],

@@ -1,6 +1,7 @@
 // The jobs contract: zod schemas for job and run input/output, shared by the API and the admin UI.
 import { z } from '@hono/zod-openapi';
 import { MISFIRE_POLICIES, OVERLAP_POLICIES, RUN_STATUSES, RUN_TRIGGERS } from '../../db/schema/index.ts';
+import { withDefault } from '../../http/openapi.ts';
 
 export const JOB_STATUSES = [
   'idle',
@@ -44,19 +45,19 @@ export const JobCreateSchema = z
   .object({
     name: z.string().trim().min(1).max(120).openapi({ example: 'hello' }),
     func: z.string().min(1).max(200).openapi({ example: 'app.jobs.heartbeat:hello_job' }),
-    description: settings.description.default(''),
+    description: withDefault(settings.description, ''),
     cron: settings.cron,
-    timezone: settings.timezone.default('UTC'),
-    args: settings.args.default([]),
-    kwargs: settings.kwargs.default({}),
-    enabled: settings.enabled.default(true),
-    timeout_seconds: settings.timeout_seconds.default(300),
-    max_retries: settings.max_retries.default(0),
-    retry_backoff_seconds: settings.retry_backoff_seconds.default(30),
-    overlap_policy: settings.overlap_policy.default('skip'),
-    misfire_policy: settings.misfire_policy.default('run_once'),
-    misfire_grace_seconds: settings.misfire_grace_seconds.default(60),
-    misfire_max_catchup: settings.misfire_max_catchup.default(10),
+    timezone: withDefault(settings.timezone, 'UTC', 'IANA zone.'),
+    args: withDefault(settings.args, [], 'Positional arguments: kept for the seed shape; must be empty.'),
+    kwargs: withDefault(settings.kwargs, {}, "Keyword arguments, validated by the function's schema."),
+    enabled: withDefault(settings.enabled, true),
+    timeout_seconds: withDefault(settings.timeout_seconds, 300),
+    max_retries: withDefault(settings.max_retries, 0),
+    retry_backoff_seconds: withDefault(settings.retry_backoff_seconds, 30),
+    overlap_policy: withDefault(settings.overlap_policy, 'skip'),
+    misfire_policy: withDefault(settings.misfire_policy, 'run_once'),
+    misfire_grace_seconds: withDefault(settings.misfire_grace_seconds, 60),
+    misfire_max_catchup: withDefault(settings.misfire_max_catchup, 10),
   })
   .strict()
   .openapi('JobCreate');
@@ -88,6 +89,22 @@ export const JobUpdateSchema = z
   .strict()
   .openapi('JobUpdate');
 
+export const JobLastRunSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(RUN_STATUSES),
+    trigger: z.enum(RUN_TRIGGERS),
+    scheduled_for: z.iso.datetime({ offset: true }),
+    started_at: z.iso.datetime({ offset: true }).nullable(),
+    finished_at: z.iso.datetime({ offset: true }).nullable(),
+    duration_ms: z.number().int().nullable(),
+  })
+  .openapi('JobLastRun', { description: 'The most recent run of a job (on reads: get and list)' });
+
+export const RunErrorSchema = z
+  .object({ message: z.string(), stack: z.string().optional(), code: z.string().optional() })
+  .openapi('RunError');
+
 export const JobSchema = z
   .object({
     id: z.uuid(),
@@ -116,19 +133,7 @@ export const JobSchema = z
     updated_by: z.string().nullable(),
     created_at: z.iso.datetime({ offset: true }),
     updated_at: z.iso.datetime({ offset: true }),
-    last_run: z
-      .object({
-        id: z.uuid(),
-        status: z.enum(RUN_STATUSES),
-        trigger: z.enum(RUN_TRIGGERS),
-        scheduled_for: z.iso.datetime({ offset: true }),
-        started_at: z.iso.datetime({ offset: true }).nullable(),
-        finished_at: z.iso.datetime({ offset: true }).nullable(),
-        duration_ms: z.number().int().nullable(),
-      })
-      .nullable()
-      .optional()
-      .openapi({ description: 'The most recent run (on reads: get and list)' }),
+    last_run: JobLastRunSchema.nullable().optional(),
   })
   .openapi('Job');
 
@@ -150,9 +155,7 @@ export const RunSchema = z
     finished_at: z.iso.datetime({ offset: true }).nullable(),
     duration_ms: z.number().int().nullable(),
     output: z.unknown().nullable(),
-    error: z
-      .object({ message: z.string(), stack: z.string().optional(), code: z.string().optional() })
-      .nullable(),
+    error: RunErrorSchema.nullable(),
     note: z.string().nullable(),
     created_at: z.iso.datetime({ offset: true }),
   })

@@ -6,10 +6,10 @@ import { createWhere } from '../../db/where.ts';
 import { AppError } from '../../http/errors.ts';
 import { parseOrThrow, type ValidationIssue } from '../../http/validation.ts';
 import type { JobRegistry } from '../../job-functions/registry.ts';
-import { describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
+import { cronProblems, describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
 import { SCHEDULER_CHANNEL } from '../../scheduler/types.ts';
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
-import { createSecretBox, maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
+import { maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   type Job,
   type JobCreate,
@@ -35,8 +35,8 @@ export interface JobsServiceDeps {
   /** Wakes this process's dispatcher at once (the NOTIFY reaches the other replicas). */
   poke?: () => void;
   now?: () => Date;
-  /** Seals secret arguments (ENCRYPTION_KEY). Without it, saving a secret value is refused. */
-  secrets?: SecretBox;
+  /** Seals secret arguments (ENCRYPTION_KEY). Without a key, saving a secret value is refused. */
+  secrets: SecretBox;
 }
 
 type Row = Record<string, unknown>;
@@ -161,7 +161,7 @@ export type JobsService = ReturnType<typeof createJobsService>;
 export function createJobsService(deps: JobsServiceDeps) {
   const { db, registry } = deps;
   const now = deps.now ?? (() => new Date());
-  const secrets = deps.secrets ?? createSecretBox({ currentKeyId: undefined, keys: new Map() });
+  const { secrets } = deps;
 
   /**
    * Checks func, args and cron/timezone together and answers every problem at once. Secret arguments are merged
@@ -183,11 +183,10 @@ export function createJobsService(deps: JobsServiceDeps) {
       if (checked.ok) kwargs = sealSecrets(schema, checked.kwargs, secrets);
       else issues.push(...checked.issues);
     }
-    const cron = parseCron(job.cron, job.timezone);
-    if (!cron.ok) {
-      issues.push(issue(cron.reason.startsWith('unknown IANA timezone') ? 'timezone' : 'cron', cron.reason));
-    }
+    const problems = cronProblems(job.cron, job.timezone);
+    for (const problem of problems) issues.push(issue(problem.field, problem.message));
     if (issues.length) invalid(JOB_INVALID, issues);
+    const cron = parseCron(job.cron, job.timezone);
     return { kwargs, cron: cron.ok ? cron.cron : undefined };
   }
 
@@ -592,8 +591,8 @@ export function createJobsService(deps: JobsServiceDeps) {
     },
 
     /** Whether an expression is valid in a zone, its next fire times (in the zone and UTC) and a description. */
-    previewCron(expr: string, timezone = 'UTC', count = 5) {
-      return previewCron(expr, timezone, count, now());
+    previewCron(expr: string, timezone = 'UTC', count = 5, from?: Date) {
+      return previewCron(expr, timezone, count, from ?? now());
     },
 
     /** Registered functions with their kwargs JSON Schema. */

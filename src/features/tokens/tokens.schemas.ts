@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { plainText } from '../../http/openapi.ts';
+import { plainText, withDefault } from '../../http/openapi.ts';
 import { ROLES } from '../../http/principal.ts';
 
 export const ApiTokenSchema = z
@@ -21,13 +21,17 @@ export const ApiTokenListSchema = z.object({ items: z.array(ApiTokenSchema) }).o
 export const CreateApiTokenSchema = z
   .object({
     name: plainText(120).pipe(z.string().trim().min(1)).openapi({ example: 'ci-deploy' }),
-    role: z.enum(ROLES).default('viewer'),
+    role: withDefault(z.enum(ROLES), 'viewer'),
     expires_in_days: z.number().int().min(1).max(3650).optional().openapi({
       description: 'Omit for a token that lives until revoked',
     }),
   })
   .openapi('CreateApiToken');
 
-export const CreatedApiTokenSchema = ApiTokenSchema.extend({
-  token: z.string().openapi({ description: 'The secret; shown this once and never again' }),
-}).openapi('CreatedApiToken');
+// A flat object rather than ApiToken.extend(): an extension is documented as allOf with an anonymous part.
+export const CreatedApiTokenSchema = z
+  .object({
+    ...ApiTokenSchema.shape,
+    token: z.string().openapi({ description: 'The secret; shown this once and never again' }),
+  })
+  .openapi('CreatedApiToken');

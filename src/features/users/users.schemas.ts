@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { withDefault } from '../../http/openapi.ts';
 import { ROLES } from '../../http/principal.ts';
 
 const password = z
@@ -30,7 +31,7 @@ export const CreateUserSchema = z
       .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits and . _ @ - only, at most 64')
       .openapi({ example: 'ops-alice' }),
     password,
-    role: z.enum(ROLES).default('viewer'),
+    role: withDefault(z.enum(ROLES), 'viewer'),
   })
   .openapi('CreateUser');
 

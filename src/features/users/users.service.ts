@@ -1,6 +1,6 @@
 // Users: create, list, change role, disable, reset password, and the bootstrap admin from the config.
 // Rows leave this module only as UserView (no password hash).
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../../config/index.ts';
 import type { Drizzle } from '../../db/index.ts';
 import { type UserRow, users } from '../../db/schema/index.ts';
@@ -87,12 +87,19 @@ export async function updateUser(
   id: string,
   changes: { role?: Role; disabled?: boolean; password?: string },
 ): Promise<UserRow | undefined> {
-  const values: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+  const values: Partial<Omit<typeof users.$inferInsert, 'sessionGeneration'>> & { sessionGeneration?: SQL } =
+    {
+      updatedAt: new Date(),
+    };
   if (changes.role !== undefined) values.role = changes.role;
   if (changes.disabled !== undefined) values.disabled = changes.disabled;
   if (changes.password !== undefined) {
     values.passwordHash = await hashPassword(changes.password);
     values.passwordChangedAt = new Date();
+  }
+  // A new role, a new password or a disable ends the user's admin sessions everywhere (src/admin/session.ts).
+  if (changes.role !== undefined || changes.password !== undefined || changes.disabled !== undefined) {
+    values.sessionGeneration = sql`${users.sessionGeneration} + 1`;
   }
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
   return row;

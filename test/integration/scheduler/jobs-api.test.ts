@@ -4,14 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.ts';
 import type { SqlClient } from '../../../src/db/client.ts';
 import type { AppDependencies } from '../../../src/deps.ts';
+import { assembleDependencies } from '../../../src/entry/bootstrap.ts';
 import { issueAccessToken } from '../../../src/features/auth/jwt.ts';
+import { createLocalFileStore } from '../../../src/features/files/file-store.ts';
 import { mountSchedulerApi } from '../../../src/features/jobs/api/index.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createUser } from '../../../src/features/users/users.service.ts';
 import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { fromPeer } from '../../support/client-peer.ts';
+import { withConformance } from '../../support/openapi-conformance.ts';
 import {
   createGate,
   createMigratedPglite,
@@ -60,15 +65,25 @@ beforeAll(async () => {
   gate.open();
   const built = await createTestScheduler(db, { functions: testFunctions(gate) });
   scheduler = built.scheduler;
+  // The entry's assembly, with this file's scheduler (gated test functions) and a jobs service that pokes it.
   const deps: AppDependencies = {
-    config: built.config,
-    db: { app: db, legacy: undefined, close: () => db.close() },
-    kv: createMemoryStore(),
-    logger: silentLogger(),
-    replicaId: 'replica-a',
-    startedAt: new Date(),
+    ...assembleDependencies({
+      config: built.config,
+      db: { app: db, legacy: undefined, close: () => db.close() },
+      kv: createMemoryStore(),
+      logger: silentLogger(),
+      replicaId: 'replica-a',
+      files: createLocalFileStore(built.config.files.baseDir),
+      metrics: createMetrics(),
+      registry: built.registry,
+    }),
     scheduler,
-    jobs: createJobsService({ db, registry: built.registry, poke: scheduler.poke }),
+    jobs: createJobsService({
+      db,
+      registry: built.registry,
+      poke: scheduler.poke,
+      secrets: createSecretBox(built.config.encryption),
+    }),
   };
   // Real authentication: one user per role, each with a signed access token.
   for (const role of ['viewer', 'operator', 'admin'] as const) {
@@ -80,7 +95,7 @@ beforeAll(async () => {
     });
     tokens[role] = (await issueAccessToken(built.config.auth, user)).token;
   }
-  app = createApp(deps);
+  app = withConformance(createApp(deps));
 });
 
 afterAll(async () => {
@@ -368,6 +383,48 @@ describe('jobs API', () => {
     expect(invalid.valid).toBe(false);
     expect(invalid.reason).toBe('Invalid value for day-of-month: 32 (allowed 1-31)');
   });
+
+  it('previews the fires strictly after `from`, across a DST change, and names every problem at once', async () => {
+    const preview = (await (
+      await call(
+        'GET',
+        `/cron/preview?expr=${encodeURIComponent('0 * * * *')}&tz=America/New_York&count=3&from=${encodeURIComponent('2026-03-08T01:00:00-05:00')}`,
+        { role: 'viewer' },
+      )
+    ).json()) as { from: string; next: { local: string; utc: string }[] };
+    expect(preview.from).toBe('2026-03-08T06:00:00.000Z');
+    // 02:00 does not exist that night in New York: 01:00 EST is followed by 03:00 EDT.
+    expect(preview.next).toEqual([
+      { local: '2026-03-08T03:00:00-04:00', utc: '2026-03-08T07:00:00.000Z' },
+      { local: '2026-03-08T04:00:00-04:00', utc: '2026-03-08T08:00:00.000Z' },
+      { local: '2026-03-08T05:00:00-04:00', utc: '2026-03-08T09:00:00.000Z' },
+    ]);
+
+    const both = (await (
+      await call('GET', `/cron/preview?expr=${encodeURIComponent('61 * * * *')}&tz=Mars/Olympus`, {
+        role: 'viewer',
+      })
+    ).json()) as { valid: boolean; problems: { field: string }[] };
+    expect(both.valid).toBe(false);
+    expect(both.problems.map((problem) => problem.field)).toEqual(['timezone', 'cron']);
+
+    const malformed = await call('GET', '/cron/preview?expr=*&count=0&from=yesterday', { role: 'viewer' });
+    expect(malformed.status).toBe(422);
+    const issues = ((await malformed.json()) as { detail: { path: string }[] }).detail.map(
+      (issue) => issue.path,
+    );
+    expect(issues.sort()).toEqual(['count', 'from']);
+
+    const job = await call('POST', '/jobs', {
+      role: 'admin',
+      body: { ...helloJob('two-problems'), cron: '61 * * * *', timezone: 'Mars/Olympus' },
+    });
+    expect(job.status).toBe(422);
+    const jobIssues = ((await job.json()) as { detail: { path: string }[] }).detail.map(
+      (issue) => issue.path,
+    );
+    expect(jobIssues.sort()).toEqual(['cron', 'timezone']);
+  });
 });
 
 describe('scheduler API spec', () => {
@@ -402,10 +459,12 @@ describe('scheduler API spec', () => {
         'GET /api/v1/cron/preview',
       ].sort(),
     );
-    for (const { op } of operations) {
+    for (const { method, op } of operations) {
       expect(op.summary).toBeTruthy();
       expect(op.tags?.length).toBeGreaterThan(0);
-      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+      // Reads need the viewer role, which every principal has: only changes can be refused with 403.
+      const roleErrors = method === 'get' ? ['401'] : ['401', '403'];
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining([...roleErrors, '429', '500']));
     }
   });
 });

@@ -193,7 +193,11 @@ describe('secret job arguments', () => {
   });
 
   it('refuses to store a secret when no key is configured', async () => {
-    const jobs = createJobsService({ db: api.deps.db.app, registry: createJobRegistry() });
+    const jobs = createJobsService({
+      db: api.deps.db.app,
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
     await expect(
       jobs.createJob(
         {

@@ -1,6 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireRole } from '../../../http/principal.ts';
-import { errorResponses, IdParamSchema } from '../../jobs/api/jobs.common.ts';
+import { z } from '@hono/zod-openapi';
+import { defineRoute, IdParamSchema, jsonBody, jsonContent } from '../../../http/openapi.ts';
 import {
   ChannelCreateSchema,
   ChannelPageSchema,
@@ -13,18 +12,13 @@ import {
   IncidentPageSchema,
 } from '../alerts.schemas.ts';
 
-const tags = ['alerts'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-export const listChannels = createRoute({
+export const listChannels = defineRoute({
+  operationId: 'listAlertChannels',
   method: 'get',
   path: '/alerts/channels',
-  tags,
+  tag: 'alerts',
   summary: 'List alert channels (URLs and signing secrets are write-only: shown as {"set": true})',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: {
     query: z.object({
       page: z.coerce.number().int().min(1).default(1),
@@ -35,72 +29,75 @@ export const listChannels = createRoute({
         .openapi({ description: 'Channels that apply to this job (its own and global)' }),
     }),
   },
-  responses: { 200: json(ChannelPageSchema, 'A page of channels'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: jsonContent(ChannelPageSchema, 'A page of channels') },
+  errors: [404],
 });
 
-export const createChannel = createRoute({
+export const createChannel = defineRoute({
+  operationId: 'createAlertChannel',
   method: 'post',
   path: '/alerts/channels',
-  tags,
-  summary: 'Create an alert channel (generic webhook signed with HMAC-SHA256, Slack or Discord)',
-  middleware: [requireRole('admin')] as const,
-  request: { body: { content: { 'application/json': { schema: ChannelCreateSchema } }, required: true } },
-  responses: { 201: json(ChannelSchema, 'Created'), ...errorResponses(401, 403, 409, 422) },
+  tag: 'alerts',
+  summary: 'Create an alert channel (generic webhook signed with HMAC-SHA256, Slack, Discord or e-mail)',
+  access: 'admin',
+  request: { body: jsonBody(ChannelCreateSchema) },
+  responses: { 201: jsonContent(ChannelSchema, 'Created', ['Location']) },
+  errors: [409],
 });
 
-export const getChannel = createRoute({
+export const getChannel = defineRoute({
+  operationId: 'getAlertChannel',
   method: 'get',
   path: '/alerts/channels/{id}',
-  tags,
+  tag: 'alerts',
   summary: 'Get one alert channel',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { params: IdParamSchema },
-  responses: { 200: json(ChannelSchema, 'The channel'), ...errorResponses(401, 403, 404) },
+  responses: { 200: jsonContent(ChannelSchema, 'The channel') },
 });
 
-export const updateChannel = createRoute({
+export const updateChannel = defineRoute({
+  operationId: 'updateAlertChannel',
   method: 'patch',
   path: '/alerts/channels/{id}',
-  tags,
+  tag: 'alerts',
   summary:
     'Change an alert channel (fields left out, the URL and the signing secret included, keep their value)',
-  middleware: [requireRole('admin')] as const,
-  request: {
-    params: IdParamSchema,
-    body: { content: { 'application/json': { schema: ChannelUpdateSchema } }, required: true },
-  },
-  responses: { 200: json(ChannelSchema, 'Updated'), ...errorResponses(401, 403, 404, 409, 422) },
+  access: 'admin',
+  request: { params: IdParamSchema, body: jsonBody(ChannelUpdateSchema) },
+  responses: { 200: jsonContent(ChannelSchema, 'Updated') },
+  errors: [409],
 });
 
-export const testChannel = createRoute({
+export const testChannel = defineRoute({
+  operationId: 'testAlertChannel',
   method: 'post',
   path: '/alerts/channels/{id}/test',
-  tags,
+  tag: 'alerts',
   summary: 'Send a test alert to the channel now (the delivery is recorded like any other)',
-  middleware: [requireRole('admin')] as const,
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: {
-    200: json(DeliverySchema, 'The test delivery after its first attempt'),
-    ...errorResponses(401, 403, 404),
-  },
+  responses: { 200: jsonContent(DeliverySchema, 'The test delivery after its first attempt') },
 });
 
-export const listDeliveries = createRoute({
+export const listDeliveries = defineRoute({
+  operationId: 'listAlertDeliveries',
   method: 'get',
   path: '/alerts/deliveries',
-  tags,
+  tag: 'alerts',
   summary: 'List alert deliveries, newest first (status, attempts, last error, next attempt)',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { query: DeliveryListQuerySchema },
-  responses: { 200: json(DeliveryPageSchema, 'A page of deliveries'), ...errorResponses(401, 403, 422) },
+  responses: { 200: jsonContent(DeliveryPageSchema, 'A page of deliveries') },
 });
 
-export const listIncidents = createRoute({
+export const listIncidents = defineRoute({
+  operationId: 'listAlertIncidents',
   method: 'get',
   path: '/alerts/incidents',
-  tags,
+  tag: 'alerts',
   summary: 'List alert incidents (one per job and kind while open), newest first',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { query: IncidentListQuerySchema },
-  responses: { 200: json(IncidentPageSchema, 'A page of incidents'), ...errorResponses(401, 403, 422) },
+  responses: { 200: jsonContent(IncidentPageSchema, 'A page of incidents') },
 });

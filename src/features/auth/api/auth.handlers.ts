@@ -1,11 +1,10 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { AppError } from '../../../http/errors.ts';
-import type { AppBindings } from '../../../http/types.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { issueAccessToken } from '../jwt.ts';
 import { loginWithPassword } from '../password-login.ts';
 import type { issueToken, whoAmI } from './auth.routes.ts';
 
-export const issueTokenHandler: RouteHandler<typeof issueToken, AppBindings> = async (c) => {
+export const issueTokenHandler: AppRouteHandler<typeof issueToken> = async (c) => {
   const contentType = (c.req.header('content-type') ?? '').toLowerCase();
   const credentials = contentType.startsWith('application/json')
     ? c.req.valid('json')
@@ -28,7 +27,7 @@ export const issueTokenHandler: RouteHandler<typeof issueToken, AppBindings> = a
   return c.json({ access_token: token, token_type: 'bearer' as const, expires_in: expiresIn }, 200);
 };
 
-export const whoAmIHandler: RouteHandler<typeof whoAmI, AppBindings> = async (c) => {
+export const whoAmIHandler: AppRouteHandler<typeof whoAmI> = async (c) => {
   const principal = c.var.principal!;
   return c.json({ subject: principal.subject, role: principal.role, via: principal.via }, 200);
 };

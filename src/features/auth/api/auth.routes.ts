@@ -1,18 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
-import { errorResponses, jsonContent, PUBLIC_OPERATION } from '../../../http/openapi.ts';
-import { requireRole } from '../../../http/principal.ts';
+import { defineRoute, jsonContent } from '../../../http/openapi.ts';
 import { CredentialsSchema, PrincipalSchema, TokenResponseSchema } from '../auth.schemas.ts';
 
-export const issueToken = createRoute({
+export const issueToken = defineRoute({
+  operationId: 'issueToken',
   method: 'post',
   path: '/auth/token',
-  tags: ['auth'],
+  tag: 'auth',
   summary: 'Exchange a username and password for an access token (OAuth2 password flow)',
   description:
     'Accepts a form (`application/x-www-form-urlencoded` or `multipart/form-data`: username, password, as ' +
     'OAuth2 password-flow clients send) or JSON. ' +
     'Attempts are limited per client IP and a username is locked after repeated failures (429 with Retry-After).',
-  ...PUBLIC_OPERATION,
+  access: 'public',
   request: {
     body: {
       // Not `required`: with it, @hono/zod-openapi would run both the form and the JSON validator on every
@@ -25,20 +24,16 @@ export const issueToken = createRoute({
       },
     },
   },
-  responses: {
-    200: jsonContent(TokenResponseSchema, 'An access token'),
-    ...errorResponses(401, 415, 422, 429),
-  },
+  responses: { 200: jsonContent(TokenResponseSchema, 'An access token', ['Pragma']) },
+  errors: [401],
 });
 
-export const whoAmI = createRoute({
+export const whoAmI = defineRoute({
+  operationId: 'getCurrentPrincipal',
   method: 'get',
   path: '/auth/me',
-  tags: ['auth'],
+  tag: 'auth',
   summary: 'Who the caller is: subject, role and how it authenticated',
-  middleware: requireRole('viewer'),
-  responses: {
-    200: jsonContent(PrincipalSchema, 'The authenticated principal'),
-    ...errorResponses(401),
-  },
+  access: 'viewer',
+  responses: { 200: jsonContent(PrincipalSchema, 'The authenticated principal') },
 });

@@ -1,11 +1,9 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import { auditContext, recordAudit } from '../../../audit/record-audit.ts';
 import type { Drizzle } from '../../../db/index.ts';
 import { type FileRow, files } from '../../../db/schema/index.ts';
 import { AppError } from '../../../http/errors.ts';
-import type { AppBindings } from '../../../http/types.ts';
-import type { FileStore } from '../file-store.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { receiveUpload } from '../receive-upload.ts';
 import type { deleteFile, downloadFile, getFile, listFiles, uploadFile } from './files.routes.ts';
 import { contentDisposition, parseRange } from './http-ranges.ts';
@@ -34,9 +32,10 @@ async function findLiveFile(db: Drizzle, id: string): Promise<FileRow> {
   return row;
 }
 
-export function createFileHandlers(store: FileStore) {
-  const upload: RouteHandler<typeof uploadFile, AppBindings> = async (c) => {
-    const { db, config } = c.var.deps;
+/** The upload volume comes from c.var.deps.files, like every other dependency. */
+export function createFileHandlers() {
+  const upload: AppRouteHandler<typeof uploadFile> = async (c) => {
+    const { db, config, files: store } = c.var.deps;
     const received = await receiveUpload(c.req.raw, store, config.files);
     const audit = auditContext(c);
     let view: ReturnType<typeof toFileView>;
@@ -73,7 +72,7 @@ export function createFileHandlers(store: FileStore) {
     return c.json(view, 201, { Location: `${c.req.path}/${view.id}` });
   };
 
-  const list: RouteHandler<typeof listFiles, AppBindings> = async (c) => {
+  const list: AppRouteHandler<typeof listFiles> = async (c) => {
     const { limit, offset } = c.req.valid('query');
     const db = c.var.deps.db.app.drizzle;
     const [rows, [total]] = await Promise.all([
@@ -89,12 +88,13 @@ export function createFileHandlers(store: FileStore) {
     return c.json({ items: rows.map(toFileView), total: total?.n ?? 0, limit, offset }, 200);
   };
 
-  const get: RouteHandler<typeof getFile, AppBindings> = async (c) => {
+  const get: AppRouteHandler<typeof getFile> = async (c) => {
     const row = await findLiveFile(c.var.deps.db.app.drizzle, c.req.valid('param').id);
     return c.json(toFileView(row), 200);
   };
 
-  const download: RouteHandler<typeof downloadFile, AppBindings> = async (c) => {
+  const download: AppRouteHandler<typeof downloadFile> = async (c) => {
+    const store = c.var.deps.files;
     const row = await findLiveFile(c.var.deps.db.app.drizzle, c.req.valid('param').id);
     const object = await store.stat(row.storageKey);
     if (!object) throw new AppError(404, 'not_found', 'The file’s content is missing from the volume');
@@ -129,7 +129,7 @@ export function createFileHandlers(store: FileStore) {
     return c.body(store.open(row.storageKey), 200, headers) as never;
   };
 
-  const remove: RouteHandler<typeof deleteFile, AppBindings> = async (c) => {
+  const remove: AppRouteHandler<typeof deleteFile> = async (c) => {
     const { db } = c.var.deps;
     const before = await findLiveFile(db.app.drizzle, c.req.valid('param').id);
     const audit = auditContext(c);

@@ -1,52 +1,63 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, IdParamSchema, jsonContent } from '../../../http/openapi.ts';
-import { requireRole } from '../../../http/principal.ts';
-import { FileListQuerySchema, FileListSchema, FileSchema, UPLOAD_BODY_SCHEMA } from '../files.schemas.ts';
+import { z } from '@hono/zod-openapi';
+import { defineRoute, IdParamSchema, jsonContent } from '../../../http/openapi.ts';
+import { FileListQuerySchema, FileListSchema, FileSchema, UPLOAD_BODY_COMPONENT } from '../files.schemas.ts';
 
-export const uploadFile = createRoute({
+export const uploadFile = defineRoute({
+  operationId: 'uploadFile',
   method: 'post',
   path: '/files',
-  tags: ['files'],
+  tag: 'files',
   summary: 'Upload a file (operator): multipart field "file", streamed to the volume',
   description:
     'The size is enforced while streaming (413 past MAX_FILE_SIZE). The type is sniffed from the content ' +
     '(text/plain when it is valid UTF-8 text) and must be in ALLOWED_FILE_TYPES (415 otherwise).',
-  middleware: requireRole('operator'),
+  access: 'operator',
   request: {
-    body: { required: true, content: { 'multipart/form-data': { schema: UPLOAD_BODY_SCHEMA } } },
+    body: {
+      required: true,
+      content: {
+        'multipart/form-data': { schema: { $ref: `#/components/schemas/${UPLOAD_BODY_COMPONENT}` } },
+      },
+    },
   },
-  responses: {
-    201: jsonContent(FileSchema, 'The stored file’s metadata'),
-    ...errorResponses(400, 401, 403, 413, 415, 422),
-  },
+  responses: { 201: jsonContent(FileSchema, 'The stored file’s metadata', ['Location']) },
 });
 
-export const listFiles = createRoute({
+export const listFiles = defineRoute({
+  operationId: 'listFiles',
   method: 'get',
   path: '/files',
-  tags: ['files'],
+  tag: 'files',
   summary: 'List files, newest first (viewer); deleted files are left out',
-  middleware: requireRole('viewer'),
+  access: 'viewer',
   request: { query: FileListQuerySchema },
-  responses: { 200: jsonContent(FileListSchema, 'A page of files'), ...errorResponses(401, 403, 422) },
+  responses: { 200: jsonContent(FileListSchema, 'A page of files') },
 });
 
-export const getFile = createRoute({
+export const getFile = defineRoute({
+  operationId: 'getFile',
   method: 'get',
   path: '/files/{id}',
-  tags: ['files'],
+  tag: 'files',
   summary: 'Get a file’s metadata (viewer)',
-  middleware: requireRole('viewer'),
+  access: 'viewer',
   request: { params: IdParamSchema },
-  responses: { 200: jsonContent(FileSchema, 'The metadata'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: jsonContent(FileSchema, 'The metadata') },
 });
 
-export const downloadFile = createRoute({
+/** The content is sent with the type sniffed at upload (StoredFile.content_type), so any media type. */
+const fileContent = { '*/*': { schema: { type: 'string' as const, format: 'binary' } } };
+
+export const downloadFile = defineRoute({
+  operationId: 'downloadFile',
   method: 'get',
   path: '/files/{id}/content',
-  tags: ['files'],
+  tag: 'files',
   summary: 'Download a file’s content (viewer), streamed, with Range support',
-  middleware: requireRole('viewer'),
+  description:
+    'Sent with the type sniffed at upload (the `content_type` of the metadata, one of ALLOWED_FILE_TYPES), ' +
+    'as an attachment. One byte range per request (206); a range outside the file is a 416.',
+  access: 'viewer',
   request: {
     params: IdParamSchema,
     headers: z.object({
@@ -59,23 +70,25 @@ export const downloadFile = createRoute({
   responses: {
     200: {
       description: 'The whole file',
-      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      content: fileContent,
+      headers: ['Accept-Ranges', 'Content-Disposition'],
     },
     206: {
       description: 'The requested byte range',
-      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      content: fileContent,
+      headers: ['Accept-Ranges', 'Content-Disposition', 'Content-Range'],
     },
-    304: { description: 'Not modified (If-None-Match matched the ETag)' },
-    ...errorResponses(401, 403, 404, 416, 422),
   },
+  errors: [416],
 });
 
-export const deleteFile = createRoute({
+export const deleteFile = defineRoute({
+  operationId: 'deleteFile',
   method: 'delete',
   path: '/files/{id}',
-  tags: ['files'],
+  tag: 'files',
   summary: 'Soft-delete a file (admin): the row is marked deleted, the bytes stay on the volume',
-  middleware: requireRole('admin'),
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: { 200: jsonContent(FileSchema, 'The deleted file'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: jsonContent(FileSchema, 'The deleted file') },
 });

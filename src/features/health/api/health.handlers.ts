@@ -1,10 +1,9 @@
-import type { RouteHandler } from '@hono/zod-openapi';
-import type { AppBindings } from '../../../http/types.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { APP_VERSION } from '../../../version.ts';
 import { checkHealthCoalesced } from '../health.checks.ts';
 import type { getHealth } from './health.routes.ts';
 
-export const getHealthHandler: RouteHandler<typeof getHealth, AppBindings> = async (c) => {
+export const getHealthHandler: AppRouteHandler<typeof getHealth> = async (c) => {
   const health = await checkHealthCoalesced(c.var.deps, APP_VERSION);
   c.header('Cache-Control', 'no-store');
   return c.json(health, health.status === 'unhealthy' ? 503 : 200);

@@ -1,8 +1,6 @@
-import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
-import { requireRole } from '../../../http/principal.ts';
+import { z } from '@hono/zod-openapi';
+import { type AppRouteHandler, defineRoute, jsonContent } from '../../../http/openapi.ts';
 import { createRouter } from '../../../http/router.ts';
-import type { AppBindings } from '../../../http/types.ts';
-import { errorResponses, jobsService } from './jobs.common.ts';
 
 export const FunctionSchema = z
   .object({
@@ -12,24 +10,21 @@ export const FunctionSchema = z
   })
   .openapi('JobFunction');
 
-export const listFunctions = createRoute({
+export const FunctionListSchema = z.object({ items: z.array(FunctionSchema) }).openapi('JobFunctionList');
+
+export const listFunctions = defineRoute({
+  operationId: 'listFunctions',
   method: 'get',
   path: '/functions',
-  tags: ['functions'],
+  tag: 'functions',
   summary: 'The job functions this build registers, with the JSON Schema of their arguments',
-  middleware: [requireRole('viewer')] as const,
-  responses: {
-    200: {
-      description: 'Registered functions',
-      content: { 'application/json': { schema: z.object({ items: z.array(FunctionSchema) }) } },
-    },
-    ...errorResponses(401, 403),
-  },
+  access: 'viewer',
+  responses: { 200: jsonContent(FunctionListSchema, 'Registered functions') },
 });
 
-const listFunctionsHandler: RouteHandler<typeof listFunctions, AppBindings> = (c) => {
+const listFunctionsHandler: AppRouteHandler<typeof listFunctions> = (c) => {
   c.header('Cache-Control', 'private, max-age=60');
-  return c.json({ items: jobsService(c).listFunctions() }, 200);
+  return c.json({ items: c.var.deps.jobs.listFunctions() }, 200);
 };
 
 export function createFunctionsRouter() {

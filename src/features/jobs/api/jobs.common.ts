@@ -1,33 +1,10 @@
-// What the scheduler's API handlers share: the jobs service from c.var.deps, the actor for audit rows,
-// the error responses every operation documents, and If-Match parsing.
-import { z } from '@hono/zod-openapi';
+// What the scheduler's API handlers share (the jobs service itself is c.var.deps.jobs): the actor for audit rows,
+// and If-Match parsing.
 import type { Context } from 'hono';
-import type { AppDependencies } from '../../../deps.ts';
 import { clientIp } from '../../../http/client-ip.ts';
-import { AppError, ErrorEnvelopeSchema } from '../../../http/errors.ts';
+import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
-import { createJobRegistry } from '../../../job-functions/registry.ts';
-import { createSecretBox } from '../../../secrets/secret-box.ts';
-import { type Actor, createJobsService, type JobsService } from '../jobs.service.ts';
-
-const fallbackServices = new WeakMap<AppDependencies, JobsService>();
-
-/** The service the entry built; apps assembled without one (some tests) get one over db.app. */
-export function jobsService(c: Context<AppBindings>): JobsService {
-  const deps = c.var.deps;
-  if (deps.jobs) return deps.jobs;
-  let service = fallbackServices.get(deps);
-  if (!service) {
-    service = createJobsService({
-      db: deps.db.app,
-      registry: createJobRegistry(),
-      poke: deps.scheduler?.poke,
-      secrets: createSecretBox(deps.config.encryption),
-    });
-    fallbackServices.set(deps, service);
-  }
-  return service;
-}
+import type { Actor } from '../jobs.service.ts';
 
 /** The caller as written to audit_log: principal subject, trace id and the client address (http/client-ip). */
 export function actorOf(c: Context<AppBindings>): Actor {
@@ -35,37 +12,6 @@ export function actorOf(c: Context<AppBindings>): Actor {
     subject: c.var.principal?.subject ?? 'anonymous',
     traceId: c.var.requestId,
     clientIp: clientIp(c),
-  };
-}
-
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Authentication required',
-  403: 'The role is too small for this action',
-  404: 'Not found',
-  405: 'Method not allowed',
-  409: 'Conflict (version, name, state)',
-  412: 'If-Match did not match the current version',
-  422: 'Validation failed (detail lists each issue)',
-  428: 'A version (If-Match or body) is required',
-};
-
-export function errorResponses<const S extends readonly number[]>(...statuses: S) {
-  const out: Record<
-    number,
-    { description: string; content: { 'application/json': { schema: typeof ErrorEnvelopeSchema } } }
-  > = {};
-  for (const status of statuses) {
-    out[status] = {
-      description: DESCRIPTIONS[status] ?? 'Error',
-      content: { 'application/json': { schema: ErrorEnvelopeSchema } },
-    };
-  }
-  return out as {
-    [K in S[number]]: {
-      description: string;
-      content: { 'application/json': { schema: typeof ErrorEnvelopeSchema } };
-    };
   };
 }
 
@@ -78,9 +24,3 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 export const etagOf = (version: number) => `"${version}"`;
-
-export const IdParamSchema = z.object({
-  id: z
-    .string()
-    .openapi({ param: { name: 'id', in: 'path' }, example: '7b0e4c1e-5f7a-4b8e-9d9a-6f1c2b3a4d5e' }),
-});

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireRole } from '../../../http/principal.ts';
+import { z } from '@hono/zod-openapi';
+import { defineRoute, IdParamSchema, jsonBody, jsonContent } from '../../../http/openapi.ts';
 import {
   JobCreateSchema,
   JobListQuerySchema,
@@ -8,46 +8,39 @@ import {
   JobUpdateSchema,
   RunSchema,
 } from '../jobs.schemas.ts';
-import { errorResponses, IdParamSchema } from './jobs.common.ts';
 
-const tags = ['jobs'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-export const listJobs = createRoute({
+export const listJobs = defineRoute({
+  operationId: 'listJobs',
   method: 'get',
   path: '/jobs',
-  tags,
+  tag: 'jobs',
   summary: 'List jobs (paginated; filter by enabled, status, function, name; sort)',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { query: JobListQuerySchema },
-  responses: { 200: json(JobPageSchema, 'A page of jobs'), ...errorResponses(401, 403, 422) },
+  responses: { 200: jsonContent(JobPageSchema, 'A page of jobs') },
 });
 
-export const getJob = createRoute({
+export const getJob = defineRoute({
+  operationId: 'getJob',
   method: 'get',
   path: '/jobs/{id}',
-  tags,
+  tag: 'jobs',
   summary: 'Get one job (ETag is its version; If-None-Match answers 304)',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { params: IdParamSchema },
-  responses: {
-    200: json(JobSchema, 'The job'),
-    304: { description: 'Not modified' },
-    ...errorResponses(401, 403, 404),
-  },
+  responses: { 200: jsonContent(JobSchema, 'The job') },
 });
 
-export const createJob = createRoute({
+export const createJob = defineRoute({
+  operationId: 'createJob',
   method: 'post',
   path: '/jobs',
-  tags,
-  summary: 'Create a job (function, arguments and cron are validated)',
-  middleware: [requireRole('admin')] as const,
-  request: { body: { content: { 'application/json': { schema: JobCreateSchema } }, required: true } },
-  responses: { 201: json(JobSchema, 'Created'), ...errorResponses(401, 403, 409, 422) },
+  tag: 'jobs',
+  summary: 'Create a job (function, arguments, cron and timezone are validated together)',
+  access: 'admin',
+  request: { body: jsonBody(JobCreateSchema) },
+  responses: { 201: jsonContent(JobSchema, 'Created', ['ETag', 'Location']) },
+  errors: [409],
 });
 
 const updateRequest = {
@@ -55,63 +48,78 @@ const updateRequest = {
   headers: z.object({
     'if-match': z.string().optional().openapi({ description: 'The version you edited, e.g. "3"' }),
   }),
-  body: { content: { 'application/json': { schema: JobUpdateSchema } }, required: true },
+  body: jsonBody(JobUpdateSchema),
 };
 
-export const updateJob = createRoute({
+export const updateJob = defineRoute({
+  operationId: 'updateJob',
   method: 'patch',
   path: '/jobs/{id}',
-  tags,
+  tag: 'jobs',
   summary: 'Change a job (optimistic concurrency: If-Match or "version" in the body)',
-  middleware: [requireRole('admin')] as const,
+  access: 'admin',
   request: updateRequest,
-  responses: { 200: json(JobSchema, 'Updated'), ...errorResponses(401, 403, 404, 409, 412, 422, 428) },
+  responses: { 200: jsonContent(JobSchema, 'Updated', ['ETag']) },
+  errors: [409, 412, 428],
 });
 
-export const replaceJob = createRoute({
+export const replaceJob = defineRoute({
+  operationId: 'replaceJob',
   method: 'put',
   path: '/jobs/{id}',
-  tags,
+  tag: 'jobs',
   summary: 'Change a job (same as PATCH: fields left out keep their value)',
-  middleware: [requireRole('admin')] as const,
+  access: 'admin',
   request: updateRequest,
-  responses: { 200: json(JobSchema, 'Updated'), ...errorResponses(401, 403, 404, 409, 412, 422, 428) },
+  responses: { 200: jsonContent(JobSchema, 'Updated', ['ETag']) },
+  errors: [409, 412, 428],
 });
 
-const action = (path: string, summary: string, role: 'operator' | 'admin') =>
-  createRoute({
+const action = (operationId: string, path: string, summary: string, access: 'operator' | 'admin') =>
+  defineRoute({
+    operationId,
     method: 'post',
     path: `/jobs/{id}/${path}`,
-    tags,
+    tag: 'jobs',
     summary,
-    middleware: [requireRole(role)] as const,
+    access,
     request: { params: IdParamSchema },
-    responses: { 200: json(JobSchema, 'The job after the change'), ...errorResponses(401, 403, 404, 409) },
+    responses: { 200: jsonContent(JobSchema, 'The job after the change', ['ETag']) },
+    errors: [409],
   });
 
 export const enableJob = action(
+  'enableJob',
   'enable',
   'Enable a job (it starts from the next tick; no burst of missed runs)',
   'operator',
 );
 export const disableJob = action(
+  'disableJob',
   'disable',
   'Disable a job (no new ticks are claimed; running runs finish)',
   'operator',
 );
 export const archiveJob = action(
+  'archiveJob',
   'archive',
   'Archive a job (never deleted; archived jobs never run)',
   'admin',
 );
-export const unarchiveJob = action('unarchive', 'Unarchive a job (it comes back disabled)', 'admin');
+export const unarchiveJob = action(
+  'unarchiveJob',
+  'unarchive',
+  'Unarchive a job (it comes back disabled)',
+  'admin',
+);
 
-export const runJob = createRoute({
+export const runJob = defineRoute({
+  operationId: 'runJob',
   method: 'post',
   path: '/jobs/{id}/run',
-  tags,
+  tag: 'jobs',
   summary: 'Run a job now (queued at once; the same Idempotency-Key returns the first run)',
-  middleware: [requireRole('operator')] as const,
+  access: 'operator',
   request: {
     params: IdParamSchema,
     headers: z.object({
@@ -124,18 +132,20 @@ export const runJob = createRoute({
     }),
   },
   responses: {
-    202: json(RunSchema, 'Queued'),
-    200: json(RunSchema, 'Already queued with this Idempotency-Key: the first run'),
-    ...errorResponses(401, 403, 404, 409, 422),
+    202: jsonContent(RunSchema, 'Queued', ['Location']),
+    200: jsonContent(RunSchema, 'Already queued with this Idempotency-Key: the first run', ['Location']),
   },
+  errors: [409],
 });
 
-export const deleteJob = createRoute({
+export const deleteJob = defineRoute({
+  operationId: 'deleteJob',
   method: 'delete',
   path: '/jobs/{id}',
-  tags,
+  tag: 'jobs',
   summary: 'Not allowed: jobs are archived, never deleted (non-delete policy)',
-  middleware: [requireRole('admin')] as const,
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: errorResponses(401, 403, 405),
+  responses: {},
+  errors: [405],
 });

@@ -1,29 +1,28 @@
-import type { RouteHandler } from '@hono/zod-openapi';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { createRouter } from '../../../http/router.ts';
-import type { AppBindings } from '../../../http/types.ts';
-import { actorOf, jobsService } from '../../jobs/api/jobs.common.ts';
+import { actorOf } from '../../jobs/api/jobs.common.ts';
 import * as routes from './runs.routes.ts';
 
-const listRunsHandler: RouteHandler<typeof routes.listRuns, AppBindings> = async (c) => {
+const listRunsHandler: AppRouteHandler<typeof routes.listRuns> = async (c) => {
   c.header('Cache-Control', 'no-store');
-  return c.json(await jobsService(c).listRuns(c.req.valid('query')), 200);
+  return c.json(await c.var.deps.jobs.listRuns(c.req.valid('query')), 200);
 };
 
-const listJobRunsHandler: RouteHandler<typeof routes.listJobRuns, AppBindings> = async (c) => {
+const listJobRunsHandler: AppRouteHandler<typeof routes.listJobRuns> = async (c) => {
   c.header('Cache-Control', 'no-store');
   return c.json(
-    await jobsService(c).listRuns({ ...c.req.valid('query'), job_id: c.req.valid('param').id }),
+    await c.var.deps.jobs.listRuns({ ...c.req.valid('query'), job_id: c.req.valid('param').id }),
     200,
   );
 };
 
-const getRunHandler: RouteHandler<typeof routes.getRun, AppBindings> = async (c) => {
+const getRunHandler: AppRouteHandler<typeof routes.getRun> = async (c) => {
   c.header('Cache-Control', 'no-store');
-  return c.json(await jobsService(c).getRun(c.req.valid('param').id), 200);
+  return c.json(await c.var.deps.jobs.getRun(c.req.valid('param').id), 200);
 };
 
-const retryRunHandler: RouteHandler<typeof routes.retryRun, AppBindings> = async (c) => {
-  const { run, created } = await jobsService(c).retryRun(c.req.valid('param').id, actorOf(c));
+const retryRunHandler: AppRouteHandler<typeof routes.retryRun> = async (c) => {
+  const { run, created } = await c.var.deps.jobs.retryRun(c.req.valid('param').id, actorOf(c));
   return created ? c.json(run, 202) : c.json(run, 200);
 };
 

@@ -1,68 +1,50 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireRole } from '../../../http/principal.ts';
-import { errorResponses, IdParamSchema } from '../../jobs/api/jobs.common.ts';
+import { defineRoute, IdParamSchema, jsonContent } from '../../../http/openapi.ts';
 import { RunListQuerySchema, RunPageSchema, RunSchema } from '../../jobs/jobs.schemas.ts';
 
-const tags = ['runs'];
-
-export const listRuns = createRoute({
+export const listRuns = defineRoute({
+  operationId: 'listRuns',
   method: 'get',
   path: '/runs',
-  tags,
+  tag: 'runs',
   summary: 'List runs of every job (filter by status, trigger and scheduled time range)',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { query: RunListQuerySchema },
-  responses: {
-    200: {
-      description: 'A page of runs, newest first',
-      content: { 'application/json': { schema: RunPageSchema } },
-    },
-    ...errorResponses(401, 403, 422),
-  },
+  responses: { 200: jsonContent(RunPageSchema, 'A page of runs, newest first') },
 });
 
-export const listJobRuns = createRoute({
+export const listJobRuns = defineRoute({
+  operationId: 'listJobRuns',
   method: 'get',
   path: '/jobs/{id}/runs',
-  tags,
+  tag: 'runs',
   summary: "List one job's runs (filter by status, trigger and scheduled time range)",
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { params: IdParamSchema, query: RunListQuerySchema },
-  responses: {
-    200: {
-      description: 'A page of runs, newest first',
-      content: { 'application/json': { schema: RunPageSchema } },
-    },
-    ...errorResponses(401, 403, 404, 422),
-  },
+  responses: { 200: jsonContent(RunPageSchema, 'A page of runs, newest first') },
 });
 
-export const getRun = createRoute({
+export const getRun = defineRoute({
+  operationId: 'getRun',
   method: 'get',
   path: '/runs/{id}',
-  tags,
+  tag: 'runs',
   summary: 'Get one run with its output or error',
-  middleware: [requireRole('viewer')] as const,
+  access: 'viewer',
   request: { params: IdParamSchema },
-  responses: {
-    200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
-    ...errorResponses(401, 403, 404),
-  },
+  responses: { 200: jsonContent(RunSchema, 'The run') },
 });
 
-export const retryRun = createRoute({
+export const retryRun = defineRoute({
+  operationId: 'retryRun',
   method: 'post',
   path: '/runs/{id}/retry',
-  tags,
+  tag: 'runs',
   summary: 'Retry a dead run (queues one more attempt; repeating returns the same retry)',
-  middleware: [requireRole('operator')] as const,
+  access: 'operator',
   request: { params: IdParamSchema },
   responses: {
-    202: { description: 'Retry queued', content: { 'application/json': { schema: RunSchema } } },
-    200: {
-      description: 'Already retried: that retry',
-      content: { 'application/json': { schema: RunSchema } },
-    },
-    ...errorResponses(401, 403, 404, 409),
+    202: jsonContent(RunSchema, 'Retry queued'),
+    200: jsonContent(RunSchema, 'Already retried: that retry'),
   },
+  errors: [409],
 });

@@ -1,16 +1,15 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { auditContext, recordAudit } from '../../../audit/record-audit.ts';
 import { AppError } from '../../../http/errors.ts';
-import type { AppBindings } from '../../../http/types.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import * as tokens from '../tokens.service.ts';
 import type { createToken, listTokens, revokeToken } from './tokens.routes.ts';
 
-export const listTokensHandler: RouteHandler<typeof listTokens, AppBindings> = async (c) => {
+export const listTokensHandler: AppRouteHandler<typeof listTokens> = async (c) => {
   const rows = await tokens.listApiTokens(c.var.deps.db.app.drizzle);
   return c.json({ items: rows.map(tokens.toApiTokenView) }, 200);
 };
 
-export const createTokenHandler: RouteHandler<typeof createToken, AppBindings> = async (c) => {
+export const createTokenHandler: AppRouteHandler<typeof createToken> = async (c) => {
   const input = c.req.valid('json');
   const { db } = c.var.deps;
   const audit = auditContext(c);
@@ -35,7 +34,7 @@ export const createTokenHandler: RouteHandler<typeof createToken, AppBindings> =
   return c.json({ ...view, token }, 201);
 };
 
-export const revokeTokenHandler: RouteHandler<typeof revokeToken, AppBindings> = async (c) => {
+export const revokeTokenHandler: AppRouteHandler<typeof revokeToken> = async (c) => {
   const { id } = c.req.valid('param');
   const { db } = c.var.deps;
   const before = await tokens.findApiTokenById(db.app.drizzle, id);

@@ -1,6 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
-import { errorResponses, IdParamSchema, jsonBody, jsonContent } from '../../../http/openapi.ts';
-import { requireRole } from '../../../http/principal.ts';
+import { defineRoute, IdParamSchema, jsonBody, jsonContent } from '../../../http/openapi.ts';
 import {
   ApiTokenListSchema,
   ApiTokenSchema,
@@ -8,39 +6,35 @@ import {
   CreatedApiTokenSchema,
 } from '../tokens.schemas.ts';
 
-const adminOnly = requireRole('admin');
-
-export const listTokens = createRoute({
+export const listTokens = defineRoute({
+  operationId: 'listApiTokens',
   method: 'get',
   path: '/tokens',
-  tags: ['tokens'],
+  tag: 'tokens',
   summary: 'List API tokens, revoked ones included (admin; secrets are never shown again)',
-  middleware: adminOnly,
-  responses: { 200: jsonContent(ApiTokenListSchema, 'All API tokens'), ...errorResponses(401, 403) },
+  access: 'admin',
+  responses: { 200: jsonContent(ApiTokenListSchema, 'All API tokens') },
 });
 
-export const createToken = createRoute({
+export const createToken = defineRoute({
+  operationId: 'createApiToken',
   method: 'post',
   path: '/tokens',
-  tags: ['tokens'],
+  tag: 'tokens',
   summary: 'Create a named API token with a role (admin); the response holds the secret once',
-  middleware: adminOnly,
+  access: 'admin',
   request: { body: jsonBody(CreateApiTokenSchema) },
-  responses: {
-    201: jsonContent(CreatedApiTokenSchema, 'The token, with its secret'),
-    ...errorResponses(401, 403, 422),
-  },
+  responses: { 201: jsonContent(CreatedApiTokenSchema, 'The token, with its secret', ['Location']) },
+  errors: [409],
 });
 
-export const revokeToken = createRoute({
+export const revokeToken = defineRoute({
+  operationId: 'revokeApiToken',
   method: 'delete',
   path: '/tokens/{id}',
-  tags: ['tokens'],
+  tag: 'tokens',
   summary: 'Revoke an API token (admin); the row stays, marked revoked',
-  middleware: adminOnly,
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: {
-    200: jsonContent(ApiTokenSchema, 'The revoked token'),
-    ...errorResponses(401, 403, 404, 422),
-  },
+  responses: { 200: jsonContent(ApiTokenSchema, 'The revoked token') },
 });

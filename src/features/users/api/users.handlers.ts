@@ -1,7 +1,6 @@
-import type { RouteHandler } from '@hono/zod-openapi';
 import { auditContext, recordAudit } from '../../../audit/record-audit.ts';
 import { AppError } from '../../../http/errors.ts';
-import type { AppBindings } from '../../../http/types.ts';
+import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { principalCacheFor } from '../../auth/principal-cache.ts';
 import { unlockLogin } from '../unlock.ts';
 import * as users from '../users.service.ts';
@@ -16,18 +15,18 @@ import type {
 
 const notFound = () => new AppError(404, 'not_found', 'No such user');
 
-export const listUsersHandler: RouteHandler<typeof listUsers, AppBindings> = async (c) => {
+export const listUsersHandler: AppRouteHandler<typeof listUsers> = async (c) => {
   const rows = await users.listUsers(c.var.deps.db.app.drizzle);
   return c.json({ items: rows.map(users.toUserView) }, 200);
 };
 
-export const getUserHandler: RouteHandler<typeof getUser, AppBindings> = async (c) => {
+export const getUserHandler: AppRouteHandler<typeof getUser> = async (c) => {
   const row = await users.findUserById(c.var.deps.db.app.drizzle, c.req.valid('param').id);
   if (!row) throw notFound();
   return c.json(users.toUserView(row), 200);
 };
 
-export const createUserHandler: RouteHandler<typeof createUser, AppBindings> = async (c) => {
+export const createUserHandler: AppRouteHandler<typeof createUser> = async (c) => {
   const input = c.req.valid('json');
   const { db } = c.var.deps;
   const audit = auditContext(c);
@@ -45,7 +44,7 @@ export const createUserHandler: RouteHandler<typeof createUser, AppBindings> = a
   return c.json(view, 201, { Location: `${c.req.path}/${view.id}` });
 };
 
-export const updateUserHandler: RouteHandler<typeof updateUser, AppBindings> = async (c) => {
+export const updateUserHandler: AppRouteHandler<typeof updateUser> = async (c) => {
   const { id } = c.req.valid('param');
   const changes = c.req.valid('json');
   const { db } = c.var.deps;
@@ -77,7 +76,7 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppBindings> = a
   return c.json(view, 200);
 };
 
-export const resetPasswordHandler: RouteHandler<typeof resetPassword, AppBindings> = async (c) => {
+export const resetPasswordHandler: AppRouteHandler<typeof resetPassword> = async (c) => {
   const { id } = c.req.valid('param');
   const { db } = c.var.deps;
   const before = await users.findUserById(db.app.drizzle, id);
@@ -103,7 +102,7 @@ export const resetPasswordHandler: RouteHandler<typeof resetPassword, AppBinding
   return c.json(view, 200);
 };
 
-export const unlockUserHandler: RouteHandler<typeof unlockUser, AppBindings> = async (c) => {
+export const unlockUserHandler: AppRouteHandler<typeof unlockUser> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await users.findUserById(c.var.deps.db.app.drizzle, id);
   if (!row) throw notFound();

@@ -1,6 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
-import { errorResponses, IdParamSchema, jsonBody, jsonContent } from '../../../http/openapi.ts';
-import { requireRole } from '../../../http/principal.ts';
+import { defineRoute, IdParamSchema, jsonBody, jsonContent } from '../../../http/openapi.ts';
 import {
   CreateUserSchema,
   ResetPasswordSchema,
@@ -10,67 +8,70 @@ import {
   UserSchema,
 } from '../users.schemas.ts';
 
-const adminOnly = requireRole('admin');
-
-export const listUsers = createRoute({
+export const listUsers = defineRoute({
+  operationId: 'listUsers',
   method: 'get',
   path: '/users',
-  tags: ['users'],
+  tag: 'users',
   summary: 'List users (admin)',
-  middleware: adminOnly,
-  responses: { 200: jsonContent(UserListSchema, 'All users'), ...errorResponses(401, 403) },
+  access: 'admin',
+  responses: { 200: jsonContent(UserListSchema, 'All users') },
 });
 
-export const getUser = createRoute({
+export const getUser = defineRoute({
+  operationId: 'getUser',
   method: 'get',
   path: '/users/{id}',
-  tags: ['users'],
+  tag: 'users',
   summary: 'Get one user (admin)',
-  middleware: adminOnly,
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: { 200: jsonContent(UserSchema, 'The user'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: jsonContent(UserSchema, 'The user') },
 });
 
-export const createUser = createRoute({
+export const createUser = defineRoute({
+  operationId: 'createUser',
   method: 'post',
   path: '/users',
-  tags: ['users'],
+  tag: 'users',
   summary: 'Create a user with a role (admin)',
-  middleware: adminOnly,
+  access: 'admin',
   request: { body: jsonBody(CreateUserSchema) },
-  responses: { 201: jsonContent(UserSchema, 'The new user'), ...errorResponses(401, 403, 409, 422) },
+  responses: { 201: jsonContent(UserSchema, 'The new user', ['Location']) },
+  errors: [409],
 });
 
-export const updateUser = createRoute({
+export const updateUser = defineRoute({
+  operationId: 'updateUser',
   method: 'patch',
   path: '/users/{id}',
-  tags: ['users'],
+  tag: 'users',
   summary: 'Change a user’s role or disable/enable them (admin; users are never deleted)',
-  middleware: adminOnly,
+  access: 'admin',
   request: { params: IdParamSchema, body: jsonBody(UpdateUserSchema) },
-  responses: { 200: jsonContent(UserSchema, 'The updated user'), ...errorResponses(401, 403, 404, 409, 422) },
+  responses: { 200: jsonContent(UserSchema, 'The updated user') },
+  errors: [409],
 });
 
-export const resetPassword = createRoute({
+export const resetPassword = defineRoute({
+  operationId: 'resetUserPassword',
   method: 'post',
   path: '/users/{id}/password',
-  tags: ['users'],
+  tag: 'users',
   summary: 'Set a new password for a user (admin); their existing access tokens stop working',
-  middleware: adminOnly,
+  access: 'admin',
   request: { params: IdParamSchema, body: jsonBody(ResetPasswordSchema) },
-  responses: { 200: jsonContent(UserSchema, 'The user'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: jsonContent(UserSchema, 'The user') },
 });
 
-export const unlockUser = createRoute({
+export const unlockUser = defineRoute({
+  operationId: 'unlockUser',
   method: 'post',
   path: '/users/{id}/unlock',
-  tags: ['users'],
+  tag: 'users',
   summary:
     'End a login lockout (admin): the user may log in again at once; their failed attempts are forgotten',
-  middleware: adminOnly,
+  access: 'admin',
   request: { params: IdParamSchema },
-  responses: {
-    200: jsonContent(UnlockResultSchema, 'The user, and whether a lockout was ended'),
-    ...errorResponses(401, 403, 404, 422),
-  },
+  responses: { 200: jsonContent(UnlockResultSchema, 'The user, and whether a lockout was ended') },
 });
