@@ -158,6 +158,25 @@ function issue(path: string, message: string): ValidationIssue {
 
 export type JobsService = ReturnType<typeof createJobsService>;
 
+/** True when both argument sets name a `url` and their origins (scheme, host, port) differ. */
+export function urlOriginChanged(stored: unknown, incoming: unknown): boolean {
+  const urlOf = (kwargs: unknown) =>
+    kwargs && typeof kwargs === 'object' && typeof (kwargs as { url?: unknown }).url === 'string'
+      ? (kwargs as { url: string }).url
+      : undefined;
+  const before = urlOf(stored);
+  const after = urlOf(incoming);
+  if (before === undefined || after === undefined) return false;
+  const originOf = (url: string) => {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return url;
+    }
+  };
+  return originOf(before) !== originOf(after);
+}
+
 export function createJobsService(deps: JobsServiceDeps) {
   const { db, registry } = deps;
   const now = deps.now ?? (() => new Date());
@@ -178,7 +197,10 @@ export function createJobsService(deps: JobsServiceDeps) {
       issues.push(issue('func', `no job function "${job.func}" is registered (GET /functions lists them)`));
     } else {
       const schema = fn.argsSchema;
-      const plain = openSecrets(schema, mergeSecretInput(schema, job.kwargs ?? {}, storedKwargs), secrets);
+      // Secrets were entered for one destination: when the URL's origin changes, the stored ones are not
+      // carried over (absent clears them, {"set": true} is refused); the same request may re-enter them.
+      const carried = urlOriginChanged(storedKwargs, job.kwargs) ? undefined : storedKwargs;
+      const plain = openSecrets(schema, mergeSecretInput(schema, job.kwargs ?? {}, carried), secrets);
       const checked = registry.validateArgs(job.func, job.args, plain);
       if (checked.ok) kwargs = sealSecrets(schema, checked.kwargs, secrets);
       else issues.push(...checked.issues);

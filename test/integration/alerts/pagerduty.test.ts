@@ -2,12 +2,14 @@
 // through the API with its integration key as the sealed signing secret, a dead and timed-out run triggers one
 // event per incident deduplicated on the incident, a redelivery reuses the key, and the run that recovers the
 // job resolves every incident it closed.
+
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type AlertsService, createAlertsService } from '../../../src/features/alerts/alerts.service.ts';
 import { pagerDutyDedupKey } from '../../../src/features/alerts/messages.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
 import { insertJob } from '../../support/scheduler-harness.ts';
 import { captureLines } from '../../support/test-deps.ts';
@@ -35,6 +37,7 @@ beforeAll(async () => {
     db: api.deps.db.app,
     config,
     logger: createLogger({ level: 'debug', destination: captureLines().stream }),
+    secrets: createSecretBox(config.encryption),
   });
 });
 afterAll(async () => {

@@ -9,7 +9,6 @@ import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import type { ValidationIssue } from '../../../http/validation.ts';
 import { SUBSCRIBABLE_EVENTS } from '../alerts.schemas.ts';
-import { alertsService } from '../api/alerts.handlers.ts';
 
 const emptyForm = (): ChannelFormValues => ({
   name: '',
@@ -26,7 +25,7 @@ async function renderAlerts(
   formErrors: Record<string, string[]> = {},
   status: 200 | 422 = 200,
 ) {
-  const service = alertsService(c);
+  const service = c.var.deps.alerts;
   const [channels, deliveries, incidents] = await Promise.all([
     service.listChannels({ page: 1, page_size: 100 }),
     service.listDeliveries({ page: 1, page_size: 25 }),
@@ -82,7 +81,7 @@ export function registerAlertsPages(admin: Hono<AppBindings>, kit: AdminKit) {
       ...(values.email_from ? { email_from: values.email_from } : {}),
     };
     try {
-      await alertsService(c).createChannel(input as never, kit.actor(c));
+      await c.var.deps.alerts.createChannel(input as never, kit.actor(c));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
       const errors: Record<string, string[]> = {};
@@ -99,7 +98,7 @@ export function registerAlertsPages(admin: Hono<AppBindings>, kit: AdminKit) {
 
   admin.post('/alerts/channels/:id/test', async (c) => {
     requireAdminRole(c, 'admin');
-    await alertsService(c).sendTestAlert(c.req.param('id'), kit.actor(c));
+    await c.var.deps.alerts.sendTestAlert(c.req.param('id'), kit.actor(c));
     return c.redirect(withNotice('/admin/alerts', 'channel-tested'), 303);
   });
 
@@ -108,7 +107,7 @@ export function registerAlertsPages(admin: Hono<AppBindings>, kit: AdminKit) {
     const body = await c.req.parseBody();
     const enabled = body.enabled === 'true';
     const version = Number(body.version);
-    await alertsService(c).updateChannel(
+    await c.var.deps.alerts.updateChannel(
       c.req.param('id'),
       { enabled, version: Number.isInteger(version) ? version : -1 },
       kit.actor(c),
