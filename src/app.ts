@@ -12,7 +12,6 @@ import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
 import { createApiRouter } from './api/index.ts';
 import type { AppDependencies } from './deps.ts';
 import { authentication } from './features/auth/authenticate.ts';
-import { createLocalFileStore } from './features/files/file-store.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { apiBodyLimit } from './http/body-limit.ts';
 import { apiCacheHeaders, apiETags } from './http/caching.ts';
@@ -24,14 +23,13 @@ import { metricsHandler, requestMetrics } from './http/metrics.ts';
 import { requestLogger } from './http/request-logger.ts';
 import type { AppBindings } from './http/types.ts';
 import { validationHook } from './http/validation.ts';
-import { createMetrics } from './observability/metrics.ts';
 import { maskSecretsInText } from './observability/redact.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: AppDependencies) {
   const { config, logger } = deps;
-  const metrics = deps.metrics ?? createMetrics();
+  const { metrics } = deps;
   const app = new OpenAPIHono<AppBindings>({ strict: true, defaultHook: validationHook });
 
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
@@ -91,10 +89,7 @@ export function createApp(deps: AppDependencies) {
   app.use('/api/*', apiCacheHeaders());
   app.use('/api/*', apiETags());
 
-  app.route(
-    config.apiPrefix,
-    createApiRouter({ files: deps.files ?? createLocalFileStore(config.files.baseDir) }),
-  );
+  app.route(config.apiPrefix, createApiRouter());
   registerApiDocs(app, config);
   // The admin UI: outside the /api authentication; its own session middleware and CSRF check protect it.
   const adminAssets = loadAdminAssets();

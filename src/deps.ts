@@ -1,4 +1,5 @@
-// What the entries build and hand to createApp(): no module opens a connection on import.
+// What the entries build and hand to createApp(): no module opens a connection on import. Every field is
+// required; src/entry/bootstrap.ts (assembleDependencies) is the one place the services are built.
 import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
 import type { AlertsService } from './features/alerts/alerts.service.ts';
@@ -18,16 +19,21 @@ export interface AppDependencies {
   /** Identifies this origin process in run rows and logs. */
   replicaId: string;
   startedAt: Date;
-  /** The upload volume; createApp uses FILES_BASE_DIR on the local disk when absent. */
-  files?: FileStore;
+  /** The upload volume (FILES_BASE_DIR). */
+  files: FileStore;
   /** The scheduler engine; undefined when SCHEDULER_ENABLED=false (the API still edits jobs). */
-  scheduler?: Scheduler;
-  /** Jobs and runs (API and admin UI). Built from db.app and the built-in registry when absent. */
-  jobs?: JobsService;
-  /** Alert channels, deliveries and incidents (API and admin UI). Built from db.app and config when absent. */
-  alerts?: AlertsService;
-  /** The Prometheus registry (one per origin); createApp makes its own when absent (tests). */
-  metrics?: Metrics;
+  scheduler: Scheduler | undefined;
+  /** Jobs and runs (API and admin UI). */
+  jobs: JobsService;
+  /** Alert channels, deliveries and incidents (API and admin UI). */
+  alerts: AlertsService;
+  /** The Prometheus registry (one per origin). */
+  metrics: Metrics;
   /** Serialized answers of the hot reads, dropped on every data change; without it they are built per request. */
   pages?: PageCache;
+}
+
+// c.var.deps is an AppDependencies (src/http/types.ts declares the slot; the application fills it here).
+declare module './http/types.ts' {
+  interface AppServices extends AppDependencies {}
 }

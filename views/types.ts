@@ -46,4 +46,9 @@ export interface FunctionView {
   args_schema: Record<string, unknown>;
 }
 
+export type {
+  Channel as AlertChannelView,
+  Delivery as AlertDeliveryView,
+  Incident as AlertIncidentView,
+} from '../src/features/alerts/alerts.schemas.ts';
 export type { Dashboard as DashboardView } from '../src/features/dashboard/dashboard.schemas.ts';

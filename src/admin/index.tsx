@@ -3,11 +3,12 @@
 // authentication); every POST needs the CSRF token; viewers get 403 for anything that changes state.
 import { Hono } from 'hono';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
+import { registerAlertsPages } from '../features/alerts/admin/alerts.routes.tsx';
 import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
 import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
 import { registerDashboardPage } from '../features/dashboard/admin/dashboard.routes.tsx';
 import { registerJobRoutes } from '../features/jobs/admin/jobs.routes.tsx';
-import { actorOf, jobsService } from '../features/jobs/api/jobs.common.ts';
+import { actorOf } from '../features/jobs/api/jobs.common.ts';
 import { registerUsersPage } from '../features/users/admin/users.routes.tsx';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';
@@ -42,7 +43,6 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   const kit: AdminKit = {
     assetVersion: assets.version,
     timezones: ['UTC', ...Intl.supportedValuesOf('timeZone').filter((tz) => tz !== 'UTC')],
-    jobs: jobsService,
     actor: actorOf,
   };
   const admin = new Hono<AppBindings>();
@@ -91,6 +91,7 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   registerAuditPage(admin, kit);
   registerDashboardPage(admin, kit);
   registerUsersPage(admin, kit);
+  registerAlertsPages(admin, kit);
 
   // Last: any other /admin path is this UI's 404 page (a mounted router's notFound is not consulted).
   admin.all('*', () => {

@@ -32,6 +32,10 @@ export const NOTICES: Record<string, string> = {
   retried: 'Retry queued.',
   archived: 'Job archived: it no longer runs.',
   unarchived: 'Job unarchived (it is disabled until you enable it).',
+  'channel-created': 'Channel created.',
+  'channel-tested': 'Test alert queued: it appears under the latest deliveries once sent.',
+  'channel-enabled': 'Channel enabled.',
+  'channel-disabled': 'Channel disabled: it receives no alerts until enabled again.',
   unlocked: 'User unlocked: they can log in again now.',
   'logged-out': 'You are logged out.',
 };

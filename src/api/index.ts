@@ -5,7 +5,6 @@ import { createAlertsRouter } from '../features/alerts/api/index.ts';
 import { createAuditRouter } from '../features/audit/api/index.ts';
 import { createAuthRouter } from '../features/auth/api/index.ts';
 import { createFilesRouter } from '../features/files/api/index.ts';
-import type { FileStore } from '../features/files/file-store.ts';
 import { createHealthRouter } from '../features/health/api/index.ts';
 import { createCronRouter } from '../features/jobs/api/cron-preview.ts';
 import { createFunctionsRouter } from '../features/jobs/api/functions.ts';
@@ -15,13 +14,13 @@ import { createTokensRouter } from '../features/tokens/api/index.ts';
 import { createUsersRouter } from '../features/users/api/index.ts';
 import { createRouter } from '../http/router.ts';
 
-export function createApiRouter(options: { files: FileStore }) {
+export function createApiRouter() {
   return createRouter()
     .route('/', createHealthRouter())
     .route('/', createAuthRouter())
     .route('/', createUsersRouter())
     .route('/', createTokensRouter())
-    .route('/', createFilesRouter(options.files))
+    .route('/', createFilesRouter())
     .route('/', createJobsRouter())
     .route('/', createRunsRouter())
     .route('/', createFunctionsRouter())

@@ -11,7 +11,7 @@ import { createLocalFileStore } from '../features/files/file-store.ts';
 import { createJobsService } from '../features/jobs/jobs.service.ts';
 import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
 import { createPageCache } from '../http/page-cache.ts';
-import { createJobRegistry } from '../job-functions/registry.ts';
+import { createJobRegistry, type JobRegistry } from '../job-functions/registry.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -103,11 +103,35 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     if (error instanceof RedisStartupError) throw new StartupRefused(`startup error: ${error.message}`);
     throw error;
   }
-  const replicaId = `${hostname()}-${process.pid}`;
-  const files = createLocalFileStore(config.files.baseDir);
-  const metrics = createMetrics({ processMetrics: true });
-  // Every service is built here, once; the scheduler receives what it needs (alerts are its outcome hooks).
-  const registry = createJobRegistry();
+  return assembleDependencies({
+    config,
+    db,
+    kv,
+    logger,
+    replicaId: `${hostname()}-${process.pid}`,
+    files: createLocalFileStore(config.files.baseDir),
+    metrics: createMetrics({ processMetrics: true }),
+    pages: createPageCache(await createChangeFeed(db.app, logger)),
+  });
+}
+
+/** What the entry opened (connections, stores) and hands to the services. */
+export type Infrastructure = Pick<
+  AppDependencies,
+  'config' | 'db' | 'kv' | 'logger' | 'replicaId' | 'files' | 'metrics' | 'pages'
+> & {
+  /** The job functions; the built-in ones when absent. */
+  registry?: JobRegistry;
+};
+
+/**
+ * Builds every service once, from the infrastructure: the one way dependencies are made (the entries and
+ * the test support call it, so tests run against services built as production builds them). The scheduler
+ * receives what it needs (alerts are its outcome hooks); it is not started here.
+ */
+export function assembleDependencies(infra: Infrastructure): AppDependencies {
+  const { config, db, kv, logger, replicaId, files, metrics } = infra;
+  const registry = infra.registry ?? createJobRegistry();
   const secrets = createSecretBox(config.encryption);
   const alerts = createAlertsService({ db: db.app, config, logger, secrets });
   const scheduler = config.scheduler.enabled
@@ -126,7 +150,6 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
       })
     : undefined;
   const jobs = createJobsService({ db: db.app, registry, poke: scheduler?.poke, secrets });
-  const pages = createPageCache(await createChangeFeed(db.app, logger));
   return {
     config,
     db,
@@ -135,10 +158,10 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     replicaId,
     startedAt: new Date(),
     files,
+    metrics,
     scheduler,
     jobs,
     alerts,
-    metrics,
-    pages,
+    pages: infra.pages,
   };
 }

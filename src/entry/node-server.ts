@@ -3,6 +3,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Logger } from '../observability/logger.ts';
+import { answerClientError, closeGentlyWhenBodyUnread } from './early-refusal.ts';
 
 export const LISTEN_BACKLOG = 4096;
 
@@ -40,6 +41,9 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   return new Promise((resolveStart, rejectStart) => {
     const server = createAdaptorServer({ fetch: options.fetch });
     server.once('error', rejectStart);
+    // Refusals before the body was read, and requests the parser refused, reach the client (early-refusal.ts).
+    server.prependListener('request', closeGentlyWhenBodyUnread);
+    server.on('clientError', answerClientError);
     server.on('connection', (socket: Socket) => {
       connections.set(socket, { busy: 0, idleSince: performance.now() });
       socket.once('close', () => connections.delete(socket));

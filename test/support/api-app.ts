@@ -9,10 +9,12 @@ import { createApp } from '../../src/app.ts';
 import { type Config, parseConfig } from '../../src/config/index.ts';
 import { createPostgresClient, type SqlClient } from '../../src/db/client.ts';
 import type { AppDependencies } from '../../src/deps.ts';
+import { assembleDependencies } from '../../src/entry/bootstrap.ts';
 import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { ensureBootstrapAdmin } from '../../src/features/users/users.service.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { withConformance } from './openapi-conformance.ts';
 import { createMigratedTestDatabase, openMigratedPglite, realPostgresUrl } from './real-servers.ts';
 
@@ -37,8 +39,10 @@ export async function startTestApi(
   options: { kv?: KeyValueStore } = {},
 ): Promise<TestApi> {
   const filesDir = mkdtempSync(join(tmpdir(), 'api-files-'));
+  // No scheduler unless a test asks for one: nothing here starts it, and a built one would run poked jobs.
   const { config } = parseConfig({
     APP_ENV: 'test',
+    SCHEDULER_ENABLED: 'false',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     FILES_BASE_DIR: filesDir,
@@ -59,15 +63,16 @@ export async function startTestApi(
     : await openMigratedPglite('memory');
   await ensureBootstrapAdmin(client.drizzle, config.auth);
   const kv = options.kv ?? createMemoryStore();
-  const deps: AppDependencies = {
+  // Built the way the entry builds them (src/entry/bootstrap.ts), so tests meet the production services.
+  const deps: AppDependencies = assembleDependencies({
     config,
     db: { app: client, legacy: undefined, close: () => client.close() },
     kv,
     logger,
     replicaId: 'test',
-    startedAt: new Date(),
     files: createLocalFileStore(filesDir),
-  };
+    metrics: createMetrics(),
+  });
   const app = withConformance(createApp(deps));
 
   const login = async (username: string, password: string) => {

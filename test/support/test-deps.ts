@@ -5,8 +5,11 @@ import { createPgliteClient, type SqlClient } from '../../src/db/client.ts';
 import type { Databases } from '../../src/db/index.ts';
 import { createLegacyDatabase } from '../../src/db/legacy.ts';
 import type { AppDependencies } from '../../src/deps.ts';
+import { assembleDependencies } from '../../src/entry/bootstrap.ts';
+import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 
 /** A pino destination that keeps every line, parsed. */
 export function captureLines() {
@@ -63,7 +66,13 @@ export interface TestDepsOptions {
 }
 
 export async function createTestDeps(options: TestDepsOptions = {}) {
-  const { config } = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'debug', ...options.env });
+  // No scheduler unless a test asks for one: nothing here starts it, and a built one would run poked jobs.
+  const { config } = parseConfig({
+    APP_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    SCHEDULER_ENABLED: 'false',
+    ...options.env,
+  });
   const log = captureLines();
   const logger = createLogger({ level: config.log.level, destination: log.stream });
   const app = options.app ?? (await shared('pglite:memory'));
@@ -76,13 +85,15 @@ export async function createTestDeps(options: TestDepsOptions = {}) {
       await Promise.allSettled([app.close(), legacy?.close()]);
     },
   };
-  const deps: AppDependencies = {
+  // Built the way the entry builds them (src/entry/bootstrap.ts), so tests meet the production services.
+  const deps: AppDependencies = assembleDependencies({
     config,
     db,
     kv: options.kv ?? createMemoryStore(),
     logger,
     replicaId: 'test-replica',
-    startedAt: new Date(),
-  };
+    files: createLocalFileStore(config.files.baseDir),
+    metrics: createMetrics(),
+  });
   return { deps, log };
 }

@@ -58,6 +58,9 @@ export function AdminLayout(props: {
                 <a href="/admin/jobs" aria-current={props.section === 'jobs' ? 'page' : undefined}>
                   Jobs
                 </a>
+                <a href="/admin/alerts" aria-current={props.section === 'alerts' ? 'page' : undefined}>
+                  Alerts
+                </a>
                 <a href="/admin/audit" aria-current={props.section === 'audit' ? 'page' : undefined}>
                   Audit log
                 </a>

@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { scheduledJobs } from './scheduled-jobs.ts';
 
-export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email'] as const;
+export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email', 'pagerduty'] as const;
 /** Incident kinds; a delivery's event is one of these, `recovered` or `test`. */
 export const ALERT_INCIDENT_KINDS = ['dead', 'timed_out', 'overdue'] as const;
 export const ALERT_EVENTS = [...ALERT_INCIDENT_KINDS, 'recovered', 'test'] as const;

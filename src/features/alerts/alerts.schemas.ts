@@ -26,11 +26,10 @@ const setFlag = z
 const url = z.url({ protocol: /^(https?|smtps?)$/ }).max(2000);
 const emailTo = z.array(z.email()).min(1).max(20).openapi({ description: 'E-mail only: recipients' });
 const emailFrom = z.email().openapi({ description: 'E-mail only: the sender address' });
-const signingSecret = z
-  .string()
-  .min(16)
-  .max(256)
-  .openapi({ description: 'Webhook only: HMAC-SHA256 key receivers verify with (write-only)' });
+const signingSecret = z.string().min(16).max(256).openapi({
+  description:
+    'Webhook: the HMAC-SHA256 key receivers verify with; PagerDuty: the integration (routing) key. Write-only',
+});
 const events = z
   .array(z.enum(SUBSCRIBABLE_EVENTS))
   .min(1)
@@ -63,7 +62,7 @@ export const ChannelCreateSchema = z
     kind: z.enum(ALERT_CHANNEL_KINDS),
     url: url.openapi({
       description:
-        'Where to POST (http/https), or for e-mail the SMTP server (smtp://user:pass@host:587, smtps://...:465). Write-only: these URLs carry credentials',
+        'Where to POST (http/https; PagerDuty: https://events.pagerduty.com/v2/enqueue), or for e-mail the SMTP server (smtp://user:pass@host:587, smtps://...:465). Write-only: these URLs carry credentials',
     }),
     signing_secret: signingSecret.optional(),
     email_to: emailTo.optional(),

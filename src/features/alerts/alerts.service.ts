@@ -18,7 +18,7 @@ import { maskSecretsInText } from '../../observability/redact.ts';
 import { nextFire, parseCron } from '../../scheduler/cron.ts';
 import type { RunFailure, RunOutcomeHooks } from '../../scheduler/outcome-hooks.ts';
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
-import { createSecretBox, isSealedSecret, type SecretBox } from '../../secrets/secret-box.ts';
+import { isSealedSecret, type SecretBox } from '../../secrets/secret-box.ts';
 import type { Page } from '../jobs/jobs.schemas.ts';
 import type { Actor } from '../jobs/jobs.service.ts';
 import {
@@ -41,7 +41,8 @@ export interface AlertsServiceDeps {
   db: SqlClient;
   config: Pick<Config, 'alerts' | 'encryption' | 'isProduction'>;
   logger: Logger;
-  secrets?: SecretBox;
+  /** Seals channel secrets (ENCRYPTION_KEY). */
+  secrets: SecretBox;
 }
 
 type Row = Record<string, unknown>;
@@ -128,7 +129,7 @@ export type AlertsService = ReturnType<typeof createAlertsService>;
 export function createAlertsService(deps: AlertsServiceDeps) {
   const { db, config } = deps;
   const settings = config.alerts;
-  const secrets = deps.secrets ?? createSecretBox(config.encryption);
+  const { secrets } = deps;
   const log = deps.logger.child({ component: 'alerts' });
 
   function assertId(id: string, what: string) {
@@ -173,6 +174,12 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     }
     if (scheme && scheme !== 'http:' && scheme !== 'https:')
       invalid('url', `a ${kind} channel needs an http(s) URL`);
+    if (kind === 'pagerduty' && !channel.hasSigningSecret) {
+      invalid(
+        'signing_secret',
+        'a PagerDuty channel needs its integration key (Events API v2 routing key) as signing_secret',
+      );
+    }
     if (kind === 'webhook' && !channel.hasSigningSecret) {
       invalid(
         'signing_secret',
@@ -291,6 +298,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         event: 'recovered',
         // One recovery per channel, keyed on the first closed incident (dedup across replicas).
         incident_id: closed.map((c) => c.id).sort()[0]!,
+        resolved_incident_ids: closed.map((c) => c.id).sort(),
         job: { id: jobId, name: job?.name ?? jobId },
         run_id: runId,
         message: `a run succeeded; resolved: ${closed

@@ -1,11 +1,12 @@
 // Sends one alert to one channel over its wire format: signed JSON for generic webhooks, {text} for Slack,
-// {content} for Discord, SMTP for e-mail. Throws on anything but success; describeFailure() says why without the
+// {content} for Discord, Events API v2 for PagerDuty (the routing key is the channel's sealed signing secret),
+// SMTP for e-mail. Throws on anything but success; describeFailure() says why without the
 // URL (Slack, Discord and SMTP URLs are credentials). Every channel connects only to checked addresses
 // (lib/pinned-fetch): webhooks through the pinned dispatcher, SMTP to the checked IP with the TLS name kept.
 import { type OutboundPolicy, pinnedFetch, type ResolveAll } from '../../lib/pinned-fetch.ts';
 import { maskSecretsInText } from '../../observability/redact.ts';
 import { type EmailSettings, sendAlertEmail } from './email.ts';
-import { type AlertEvent, channelBody } from './messages.ts';
+import { type AlertEvent, channelBody, pagerDutyBodies } from './messages.ts';
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
@@ -14,7 +15,7 @@ import {
   TIMESTAMP_HEADER,
 } from './signature.ts';
 
-export type ChannelKind = 'webhook' | 'slack' | 'discord' | 'email';
+export type ChannelKind = 'webhook' | 'slack' | 'discord' | 'email' | 'pagerduty';
 
 export interface AlertTarget {
   kind: ChannelKind;
@@ -47,11 +48,18 @@ export async function sendAlert(target: AlertTarget, event: AlertEvent, options:
       policy,
     });
   }
-  const body = channelBody(target.kind, event);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'app-server-alerts',
   };
+  if (target.kind === 'pagerduty') {
+    // In order: a recovery that closed two incidents resolves both; any failure fails (and retries) the delivery.
+    for (const body of pagerDutyBodies(event, target.signingSecret ?? '')) {
+      await post(url, headers, body, policy, options.timeoutMs);
+    }
+    return;
+  }
+  const body = channelBody(target.kind, event);
   if (target.kind === 'webhook') {
     const timestamp = Math.floor(Date.now() / 1000);
     headers[TIMESTAMP_HEADER] = String(timestamp);
@@ -59,10 +67,20 @@ export async function sendAlert(target: AlertTarget, event: AlertEvent, options:
     headers[DELIVERY_HEADER] = event.delivery_id;
     headers[EVENT_HEADER] = event.event;
   }
+  await post(url, headers, body, policy, options.timeoutMs);
+}
+
+async function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  policy: OutboundPolicy,
+  timeoutMs: number,
+): Promise<void> {
   // A redirect is answered, never followed: it fails the send like any non-2xx.
   const status = await pinnedFetch(
     url,
-    { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs) },
+    { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) },
     policy,
     async (response) => {
       await response.body?.cancel().catch(() => {});

@@ -40,20 +40,45 @@ export const bearerResolver: PrincipalResolver = async (c) => {
   const cache = principalCacheFor(c.var.deps);
   const cached = cache.get(token);
   if (cached) return cached;
+  // Requests with the same token that arrive while its entry is being (re)built share one signature check and
+  // one user lookup, instead of each doing both (a burst when the entry expires under load).
+  // Keyed with the cache's generation: a request arriving after a user change in this process never shares a
+  // check that started before it.
   const generation = cache.generation;
-  const claims = await verifyAccessToken(config.auth, token);
-  if (!claims) throw invalidToken();
-  // The user's current row decides: a disabled user, a changed role or a reset password take effect at
-  // once here and within the cache's TTL on other replicas.
-  const user = await findUserByUsername(db.app.drizzle, claims.sub);
-  if (!user || user.disabled) throw invalidToken();
-  if (user.passwordChangedAt.getTime() !== claims.pwd) throw invalidToken();
-  // A token issued before a role change is spent: the holder logs in again and gets the new role in writing.
-  if (user.role !== claims.role) throw invalidToken();
-  const principal: Principal = { subject: user.username, role: user.role, via: 'jwt' };
-  cache.set(token, { principal, username: user.username, tokenExpiresAt: claims.exp * 1000 }, generation);
-  return principal;
+  const key = `${generation}\n${token}`;
+  const pending = checksInFlight(c.var.deps);
+  let check = pending.get(key);
+  if (!check) {
+    check = (async () => {
+      const claims = await verifyAccessToken(config.auth, token);
+      if (!claims) throw invalidToken();
+      // The user's current row decides: a disabled user, a changed role or a reset password take effect at
+      // once here and within the cache's TTL on other replicas.
+      const user = await findUserByUsername(db.app.drizzle, claims.sub);
+      if (!user || user.disabled) throw invalidToken();
+      if (user.passwordChangedAt.getTime() !== claims.pwd) throw invalidToken();
+      // A token issued before a role change is spent: the holder logs in again and gets the new role in writing.
+      if (user.role !== claims.role) throw invalidToken();
+      const principal: Principal = { subject: user.username, role: user.role, via: 'jwt' };
+      cache.set(token, { principal, username: user.username, tokenExpiresAt: claims.exp * 1000 }, generation);
+      return principal;
+    })().finally(() => pending.delete(key));
+    pending.set(key, check);
+  }
+  return check;
 };
+
+const inFlightChecks = new WeakMap<object, Map<string, Promise<Principal>>>();
+
+/** The JWT checks under way for one app (keyed by its dependencies, like its principal cache). */
+function checksInFlight(owner: object): Map<string, Promise<Principal>> {
+  let checks = inFlightChecks.get(owner);
+  if (!checks) {
+    checks = new Map();
+    inFlightChecks.set(owner, checks);
+  }
+  return checks;
+}
 
 export function authentication(options: AuthenticationOptions): MiddlewareHandler<AppBindings> {
   const resolvers = [bearerResolver, ...(options.resolvers ?? [])];

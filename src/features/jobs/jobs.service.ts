@@ -9,7 +9,7 @@ import type { JobRegistry } from '../../job-functions/registry.ts';
 import { cronProblems, describeCron, nextFire, parseCron, previewCron } from '../../scheduler/cron.ts';
 import { SCHEDULER_CHANNEL } from '../../scheduler/types.ts';
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
-import { createSecretBox, maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
+import { maskSealed, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   type Job,
   type JobCreate,
@@ -35,8 +35,8 @@ export interface JobsServiceDeps {
   /** Wakes this process's dispatcher at once (the NOTIFY reaches the other replicas). */
   poke?: () => void;
   now?: () => Date;
-  /** Seals secret arguments (ENCRYPTION_KEY). Without it, saving a secret value is refused. */
-  secrets?: SecretBox;
+  /** Seals secret arguments (ENCRYPTION_KEY). Without a key, saving a secret value is refused. */
+  secrets: SecretBox;
 }
 
 type Row = Record<string, unknown>;
@@ -123,7 +123,8 @@ export function toRun(row: Row): Run {
     finished_at: iso(row.finished_at),
     duration_ms: (row.duration_ms as number | null) ?? null,
     output: row.output ?? null,
-    error: (row.error as Run['error']) ?? null,
+    // Rows written before stacks were left out of run rows may still hold one: never shown.
+    error: row.error ? { ...(row.error as NonNullable<Run['error']>), stack: undefined } : null,
     note: (row.note as string | null) ?? null,
     created_at: iso(row.created_at)!,
   };
@@ -158,10 +159,29 @@ function issue(path: string, message: string): ValidationIssue {
 
 export type JobsService = ReturnType<typeof createJobsService>;
 
+/** True when both argument sets name a `url` and their origins (scheme, host, port) differ. */
+export function urlOriginChanged(stored: unknown, incoming: unknown): boolean {
+  const urlOf = (kwargs: unknown) =>
+    kwargs && typeof kwargs === 'object' && typeof (kwargs as { url?: unknown }).url === 'string'
+      ? (kwargs as { url: string }).url
+      : undefined;
+  const before = urlOf(stored);
+  const after = urlOf(incoming);
+  if (before === undefined || after === undefined) return false;
+  const originOf = (url: string) => {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return url;
+    }
+  };
+  return originOf(before) !== originOf(after);
+}
+
 export function createJobsService(deps: JobsServiceDeps) {
   const { db, registry } = deps;
   const now = deps.now ?? (() => new Date());
-  const secrets = deps.secrets ?? createSecretBox({ currentKeyId: undefined, keys: new Map() });
+  const { secrets } = deps;
 
   /**
    * Checks func, args and cron/timezone together and answers every problem at once. Secret arguments are merged
@@ -178,7 +198,10 @@ export function createJobsService(deps: JobsServiceDeps) {
       issues.push(issue('func', `no job function "${job.func}" is registered (GET /functions lists them)`));
     } else {
       const schema = fn.argsSchema;
-      const plain = openSecrets(schema, mergeSecretInput(schema, job.kwargs ?? {}, storedKwargs), secrets);
+      // Secrets were entered for one destination: when the URL's origin changes, the stored ones are not
+      // carried over (absent clears them, {"set": true} is refused); the same request may re-enter them.
+      const carried = urlOriginChanged(storedKwargs, job.kwargs) ? undefined : storedKwargs;
+      const plain = openSecrets(schema, mergeSecretInput(schema, job.kwargs ?? {}, carried), secrets);
       const checked = registry.validateArgs(job.func, job.args, plain);
       if (checked.ok) kwargs = sealSecrets(schema, checked.kwargs, secrets);
       else issues.push(...checked.issues);

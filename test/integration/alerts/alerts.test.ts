@@ -2,12 +2,14 @@
 // secrets are write-only, deliveries are HMAC-signed and verifiable, a failed attempt is retried with backoff, a job
 // that keeps failing produces one `dead` message per incident, a success sends one `recovered`, and an enabled job
 // whose runs fail is reported overdue once. Times are passed in, so nothing depends on the wall clock.
+
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type AlertsService, createAlertsService } from '../../../src/features/alerts/alerts.service.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { bearer, startTestApi, type TestApi } from '../../support/api-app.ts';
 import {
   createGate,
@@ -97,6 +99,7 @@ beforeAll(async () => {
     db: api.deps.db.app,
     config,
     logger: createLogger({ level: 'debug', destination: alertLog.stream }),
+    secrets: createSecretBox(config.encryption),
   });
   const gate = createGate();
   gate.open();

@@ -1,8 +1,10 @@
 // The jobs list is one statement per page (jobs, each job's last run, and the total), whatever the page size.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { createMigratedPglite } from '../../support/scheduler-harness.ts';
 
 let db: SqlClient;
@@ -39,7 +41,11 @@ function counting(client: SqlClient): SqlClient {
 
 describe('listJobs', () => {
   it('answers a page with its total and every last run in one statement', async () => {
-    const service = createJobsService({ db: counting(db), registry: createJobRegistry() });
+    const service = createJobsService({
+      db: counting(db),
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
     statements.length = 0;
     const page = await service.listJobs({ page: 1, page_size: 25 });
     expect(statements).toHaveLength(1);
@@ -50,7 +56,11 @@ describe('listJobs', () => {
   });
 
   it('filters the total with the page, and still knows the total past the last page', async () => {
-    const service = createJobsService({ db, registry: createJobRegistry() });
+    const service = createJobsService({
+      db,
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
     const enabled = await service.listJobs({ enabled: true, page_size: 10 });
     expect(enabled.total).toBe(15);
     expect(enabled.items.every((job) => job.enabled)).toBe(true);

@@ -1,5 +1,6 @@
 // The page cache answers from memory only while nothing it serves has changed: every committed write to
 // scheduled_jobs or to what a job shows of its last run (whoever makes it) drops the pages; lease renewals do not.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../../../src/db/change-feed.ts';
 import { createPgliteClient, type SqlClient } from '../../../src/db/client.ts';
@@ -8,6 +9,7 @@ import { createJobsService, type JobsService } from '../../../src/features/jobs/
 import { createPageCache, type PageCache } from '../../../src/http/page-cache.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 
 let db: SqlClient;
 let feed: ChangeFeed;
@@ -28,7 +30,11 @@ const items = async () =>
 beforeAll(async () => {
   db = await createPgliteClient({ dataDir: undefined, label: 'pglite:page-cache' });
   await migrateAppDatabase(db);
-  jobs = createJobsService({ db, registry: createJobRegistry() });
+  jobs = createJobsService({
+    db,
+    registry: createJobRegistry(),
+    secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+  });
   const job = await jobs.createJob(
     { name: 'cached', func: 'app.jobs.heartbeat:hello_job', cron: '0 0 1 1 *' },
     { subject: 'test' },

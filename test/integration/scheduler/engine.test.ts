@@ -1,10 +1,12 @@
 // The engine on PGlite: claims, overlap, retries, timeouts, leases, misfires, unregistered rows, shutdown.
 // Ticks are passed in explicitly, so nothing here depends on the wall clock.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import {
   createGate,
   createMigratedPglite,
@@ -207,7 +209,12 @@ describe('scheduler engine on PGlite', () => {
 
   it('pausing and resuming through the service never bursts the ticks inside the pause', async () => {
     let clock = new Date('2026-01-01T10:00:30Z');
-    const jobs = createJobsService({ db, registry: createJobRegistry(), now: () => clock });
+    const jobs = createJobsService({
+      db,
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+      now: () => clock,
+    });
     const actor = { subject: 'tester' };
     const job = await jobs.createJob(
       { name: 'paused', func: 'app.jobs.heartbeat:hello_job', cron: '* * * * *', misfire_policy: 'run_all' },

@@ -4,13 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.ts';
 import type { SqlClient } from '../../../src/db/client.ts';
 import type { AppDependencies } from '../../../src/deps.ts';
+import { assembleDependencies } from '../../../src/entry/bootstrap.ts';
 import { issueAccessToken } from '../../../src/features/auth/jwt.ts';
+import { createLocalFileStore } from '../../../src/features/files/file-store.ts';
 import { mountSchedulerApi } from '../../../src/features/jobs/api/index.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createUser } from '../../../src/features/users/users.service.ts';
 import { createRouter } from '../../../src/http/router.ts';
 import { createMemoryStore } from '../../../src/kv/memory.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { fromPeer } from '../../support/client-peer.ts';
 import { withConformance } from '../../support/openapi-conformance.ts';
 import {
@@ -61,15 +65,25 @@ beforeAll(async () => {
   gate.open();
   const built = await createTestScheduler(db, { functions: testFunctions(gate) });
   scheduler = built.scheduler;
+  // The entry's assembly, with this file's scheduler (gated test functions) and a jobs service that pokes it.
   const deps: AppDependencies = {
-    config: built.config,
-    db: { app: db, legacy: undefined, close: () => db.close() },
-    kv: createMemoryStore(),
-    logger: silentLogger(),
-    replicaId: 'replica-a',
-    startedAt: new Date(),
+    ...assembleDependencies({
+      config: built.config,
+      db: { app: db, legacy: undefined, close: () => db.close() },
+      kv: createMemoryStore(),
+      logger: silentLogger(),
+      replicaId: 'replica-a',
+      files: createLocalFileStore(built.config.files.baseDir),
+      metrics: createMetrics(),
+      registry: built.registry,
+    }),
     scheduler,
-    jobs: createJobsService({ db, registry: built.registry, poke: scheduler.poke }),
+    jobs: createJobsService({
+      db,
+      registry: built.registry,
+      poke: scheduler.poke,
+      secrets: createSecretBox(built.config.encryption),
+    }),
   };
   // Real authentication: one user per role, each with a signed access token.
   for (const role of ['viewer', 'operator', 'admin'] as const) {

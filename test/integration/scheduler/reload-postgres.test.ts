@@ -1,10 +1,12 @@
 // On real PostgreSQL (postgres.js): rows edited directly in SQL, with no NOTIFY, are picked up by the
 // polling fallback; a NOTIFY from another connection re-arms at once.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import type { Scheduler } from '../../../src/scheduler/index.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { createMigratedTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { createTestScheduler, eventually, insertJob } from '../../support/scheduler-harness.ts';
 
@@ -51,7 +53,12 @@ describe.skipIf(!realPostgresUrl())('scheduler and jobs service on real PostgreS
   });
 
   it('the service round-trips jobs and runs through postgres.js (jsonb and timestamptz as the API shows them)', async () => {
-    const jobs = createJobsService({ db, registry: createJobRegistry(), poke: scheduler.poke });
+    const jobs = createJobsService({
+      db,
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+      poke: scheduler.poke,
+    });
     const actor = { subject: 'pg-test', traceId: 'trace-pg', clientIp: '198.51.100.7' };
     const job = await jobs.createJob(
       {

@@ -1,11 +1,13 @@
 // Three real origin processes (src/entry/node.ts) on one real PostgreSQL: exactly one run per tick with no
 // gaps, a cron change through one replica's API in effect on the others within 1 s, stopped replicas and the misfire policy,
 // and a kill -9 of the replica running a long job. Assertions read committed rows, not the wall clock.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresClient, type SqlClient } from '../../../src/db/client.ts';
 import { createJobsService, type JobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
 import { asDate } from '../../../src/scheduler/index.ts';
+import { createSecretBox } from '../../../src/secrets/secret-box.ts';
 import { type RunningOrigin, startOrigin } from '../../support/origin-process.ts';
 import { createMigratedTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 import { eventually } from '../../support/scheduler-harness.ts';
@@ -92,7 +94,11 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
   beforeAll(async () => {
     url = await createMigratedTestDatabase('replicas');
     db = createPostgresClient({ url, label: 'replica-test', max: 4 });
-    jobs = createJobsService({ db, registry: createJobRegistry() });
+    jobs = createJobsService({
+      db,
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
     await startReplicas();
   });
 

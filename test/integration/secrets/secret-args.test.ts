@@ -166,6 +166,35 @@ describe('secret job arguments', () => {
     expect(restored.status, restored.text).toBe(200);
   });
 
+  it('drops stored secret headers when the URL moves to another origin, unless the same request re-enters them', async () => {
+    const shown = JSON.parse((await call('GET', `/jobs/${jobId}`)).text);
+    expect(shown.kwargs.secret_headers).toEqual({ Authorization: { set: true } });
+    const elsewhere = receiver.url('/moved').replace('127.0.0.1', 'localhost');
+    const moved = await call('PATCH', `/jobs/${jobId}`, {
+      version: shown.version,
+      kwargs: { ...shown.kwargs, url: elsewhere, secret_headers: undefined },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect(JSON.parse(moved.text).kwargs.secret_headers).toEqual({});
+    // Showing {"set": true} back is not re-entering: refused rather than carried to the new host.
+    const back = JSON.parse(moved.text);
+    const marker = await call('PATCH', `/jobs/${jobId}`, {
+      version: back.version,
+      kwargs: {
+        ...back.kwargs,
+        url: receiver.url('/secured'),
+        secret_headers: { Authorization: { set: true } },
+      },
+    });
+    expect(marker.status, marker.text).toBe(422);
+    const reentered = await call('PATCH', `/jobs/${jobId}`, {
+      version: back.version,
+      kwargs: { ...back.kwargs, url: receiver.url('/secured'), secret_headers: { Authorization: TOKEN } },
+    });
+    expect(reentered.status, reentered.text).toBe(200);
+    expect(JSON.parse(reentered.text).kwargs.secret_headers).toEqual({ Authorization: { set: true } });
+  });
+
   it('rotates every stored secret to the current key, idempotently, and runs still get the value', async () => {
     const keys = parseConfig({ ENCRYPTION_KEY: KEY2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_KEYS: `k1:${KEY1}` })
       .config.encryption;
@@ -193,7 +222,11 @@ describe('secret job arguments', () => {
   });
 
   it('refuses to store a secret when no key is configured', async () => {
-    const jobs = createJobsService({ db: api.deps.db.app, registry: createJobRegistry() });
+    const jobs = createJobsService({
+      db: api.deps.db.app,
+      registry: createJobRegistry(),
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
     await expect(
       jobs.createJob(
         {

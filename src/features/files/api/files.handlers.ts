@@ -4,7 +4,6 @@ import type { Drizzle } from '../../../db/index.ts';
 import { type FileRow, files } from '../../../db/schema/index.ts';
 import { AppError } from '../../../http/errors.ts';
 import type { AppRouteHandler } from '../../../http/openapi.ts';
-import type { FileStore } from '../file-store.ts';
 import { receiveUpload } from '../receive-upload.ts';
 import type { deleteFile, downloadFile, getFile, listFiles, uploadFile } from './files.routes.ts';
 import { contentDisposition, parseRange } from './http-ranges.ts';
@@ -33,9 +32,10 @@ async function findLiveFile(db: Drizzle, id: string): Promise<FileRow> {
   return row;
 }
 
-export function createFileHandlers(store: FileStore) {
+/** The upload volume comes from c.var.deps.files, like every other dependency. */
+export function createFileHandlers() {
   const upload: AppRouteHandler<typeof uploadFile> = async (c) => {
-    const { db, config } = c.var.deps;
+    const { db, config, files: store } = c.var.deps;
     const received = await receiveUpload(c.req.raw, store, config.files);
     const audit = auditContext(c);
     let view: ReturnType<typeof toFileView>;
@@ -94,6 +94,7 @@ export function createFileHandlers(store: FileStore) {
   };
 
   const download: AppRouteHandler<typeof downloadFile> = async (c) => {
+    const store = c.var.deps.files;
     const row = await findLiveFile(c.var.deps.db.app.drizzle, c.req.valid('param').id);
     const object = await store.stat(row.storageKey);
     if (!object) throw new AppError(404, 'not_found', 'The file’s content is missing from the volume');

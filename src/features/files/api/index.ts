@@ -1,11 +1,10 @@
 import { createRouter } from '../../../http/router.ts';
-import type { FileStore } from '../file-store.ts';
 import { UPLOAD_BODY_COMPONENT, UPLOAD_BODY_SCHEMA } from '../files.schemas.ts';
 import { createFileHandlers } from './files.handlers.ts';
 import * as routes from './files.routes.ts';
 
-export function createFilesRouter(store: FileStore) {
-  const handlers = createFileHandlers(store);
+export function createFilesRouter() {
+  const handlers = createFileHandlers();
   const router = createRouter();
   router.openAPIRegistry.registerComponent('schemas', UPLOAD_BODY_COMPONENT, UPLOAD_BODY_SCHEMA);
   return router

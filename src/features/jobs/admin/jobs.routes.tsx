@@ -55,13 +55,13 @@ function jobFilters(c: AdminContext): JobFilters {
   };
 }
 
-async function listForFilters(kit: AdminKit, c: AdminContext, filters: JobFilters, page: number) {
+async function listForFilters(c: AdminContext, filters: JobFilters, page: number) {
   const query = JobListQuerySchema.parse({
     ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')),
     page,
     page_size: JOBS_PAGE_SIZE,
   });
-  return kit.jobs(c).listJobs(query);
+  return c.var.deps.jobs.listJobs(query);
 }
 
 function runStatusParam(c: AdminContext): string {
@@ -70,18 +70,18 @@ function runStatusParam(c: AdminContext): string {
 }
 
 export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
-  const functionViews = (c: AdminContext) => kit.jobs(c).listFunctions();
+  const functionViews = (c: AdminContext) => c.var.deps.jobs.listFunctions();
 
   admin.get('/jobs', async (c) => {
     const filters = jobFilters(c);
     const page = pageParam(c.req.query('page'));
-    const result = await listForFilters(kit, c, filters, page);
+    const result = await listForFilters(c, filters, page);
     const here = `/admin/jobs${queryString({ ...filters, archived: filters.archived === 'exclude' ? '' : filters.archived, page: page > 1 ? page : undefined })}`;
     const unfiltered = !filters.q && !filters.status && !filters.enabled && !filters.func && page === 1;
     const firstRun =
       unfiltered &&
       result.total === 0 &&
-      (await listForFilters(kit, c, { ...filters, archived: 'include' }, 1)).total === 0;
+      (await listForFilters(c, { ...filters, archived: 'include' }, 1)).total === 0;
     return c.html(
       <JobsPage
         chrome={await chromeFor(c)}
@@ -108,7 +108,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     requireAdminRole(c, 'admin');
     for (const example of EXAMPLE_JOBS) {
       try {
-        await kit.jobs(c).createJob(example, kit.actor(c));
+        await c.var.deps.jobs.createJob(example, kit.actor(c));
       } catch (error) {
         // Added before (or a job has the name): keep that one.
         if (!(error instanceof AppError && error.code === 'name_taken')) throw error;
@@ -120,7 +120,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
   admin.get('/jobs/rows', async (c) => {
     const filters = jobFilters(c);
     const page = pageParam(c.req.query('page'));
-    const result = await listForFilters(kit, c, filters, page);
+    const result = await listForFilters(c, filters, page);
     const chrome = await chromeFor(c);
     return c.html(
       <JobRows
@@ -137,7 +137,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     const cron = (c.req.query('cron') ?? '').slice(0, 200);
     const timezone = (c.req.query('timezone') ?? 'UTC').slice(0, 64) || 'UTC';
     if (!cron.trim()) return c.html(<CronPreview preview={null} />);
-    return c.html(<CronPreview preview={kit.jobs(c).previewCron(cron, timezone, 5)} />);
+    return c.html(<CronPreview preview={c.var.deps.jobs.previewCron(cron, timezone, 5)} />);
   });
 
   const functionNamed = (c: AdminContext, key: string | undefined) =>
@@ -181,7 +181,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
         overlapPolicies={OVERLAP_POLICIES}
         misfirePolicies={MISFIRE_POLICIES}
         preview={
-          values.cron.trim() ? kit.jobs(c).previewCron(values.cron, values.timezone || 'UTC', 5) : null
+          values.cron.trim() ? c.var.deps.jobs.previewCron(values.cron, values.timezone || 'UTC', 5) : null
         }
         args={argsEditorProps(fn, options.args)}
       />,
@@ -236,13 +236,16 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     }
     try {
       if (!job) {
-        const created = await kit.jobs(c).createJob(input, kit.actor(c));
+        const created = await c.var.deps.jobs.createJob(input, kit.actor(c));
         return c.redirect(withNotice(`/admin/jobs/${created.id}`, 'created'), 303);
       }
       const version = Number(body.version);
-      await kit
-        .jobs(c)
-        .updateJob(job.id, input, Number.isInteger(version) ? version : undefined, kit.actor(c));
+      await c.var.deps.jobs.updateJob(
+        job.id,
+        input,
+        Number.isInteger(version) ? version : undefined,
+        kit.actor(c),
+      );
       return c.redirect(withNotice(`/admin/jobs/${job.id}`, 'saved'), 303);
     } catch (error) {
       if (job && error instanceof AppError && error.code === 'version_conflict') {
@@ -261,16 +264,16 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
   });
 
   admin.get('/jobs/:id', async (c) => {
-    const job = await kit.jobs(c).getJob(c.req.param('id'));
+    const job = await c.var.deps.jobs.getJob(c.req.param('id'));
     const runStatus = runStatusParam(c);
     const page = pageParam(c.req.query('page'));
-    const runs = await kit.jobs(c).listRuns({
+    const runs = await c.var.deps.jobs.listRuns({
       job_id: job.id,
       page,
       page_size: RUNS_PAGE_SIZE,
       ...(runStatus ? { status: runStatus as never } : {}),
     });
-    const recent = await kit.jobs(c).listRuns({ job_id: job.id, page: 1, page_size: STRIP_RUNS });
+    const recent = await c.var.deps.jobs.listRuns({ job_id: job.id, page: 1, page_size: STRIP_RUNS });
     const base = `/admin/jobs/${job.id}`;
     return c.html(
       <JobPage
@@ -297,7 +300,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     const id = c.req.param('id');
     const runStatus = runStatusParam(c);
     const page = pageParam(c.req.query('page'));
-    const runs = await kit.jobs(c).listRuns({
+    const runs = await c.var.deps.jobs.listRuns({
       job_id: id,
       page,
       page_size: RUNS_PAGE_SIZE,
@@ -318,7 +321,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
 
   admin.get('/jobs/:id/edit', async (c) => {
     requireAdminRole(c, 'admin');
-    const job = await kit.jobs(c).getJob(c.req.param('id'));
+    const job = await c.var.deps.jobs.getJob(c.req.param('id'));
     if (job.archived_at) throw new AppError(409, 'job_archived', 'Unarchive the job before editing it.');
     return renderForm(c, {
       values: formValuesFromJob(job),
@@ -329,7 +332,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
 
   admin.post('/jobs/:id', async (c) => {
     requireAdminRole(c, 'admin');
-    return saveJobForm(c, await kit.jobs(c).getJob(c.req.param('id')));
+    return saveJobForm(c, await c.var.deps.jobs.getJob(c.req.param('id')));
   });
 
   admin.post('/jobs/:id/toggle', async (c) => {
@@ -337,10 +340,10 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
     const id = c.req.param('id');
     const body = await c.req.parseBody();
     const enabled = body.enabled === 'true';
-    await kit.jobs(c).setEnabled(id, enabled, kit.actor(c));
+    await c.var.deps.jobs.setEnabled(id, enabled, kit.actor(c));
     const returnTo = safeAdminPath(typeof body.return_to === 'string' ? body.return_to : undefined);
     if (isHtmx(c)) {
-      const job = await kit.jobs(c).getJob(id);
+      const job = await c.var.deps.jobs.getJob(id);
       const chrome = await chromeFor(c);
       return c.html(<JobRow job={job} can={chrome.can} csrfToken={chrome.csrfToken} returnTo={returnTo} />);
     }
@@ -350,27 +353,27 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
   admin.post('/jobs/:id/run', async (c) => {
     requireAdminRole(c, 'operator');
     const id = c.req.param('id');
-    await kit.jobs(c).runNow(id, kit.actor(c));
+    await c.var.deps.jobs.runNow(id, kit.actor(c));
     return c.redirect(`${withNotice(`/admin/jobs/${id}`, 'run')}#runs`, 303);
   });
 
   admin.post('/jobs/:id/archive', async (c) => {
     requireAdminRole(c, 'admin');
     const id = c.req.param('id');
-    await kit.jobs(c).archiveJob(id, kit.actor(c));
+    await c.var.deps.jobs.archiveJob(id, kit.actor(c));
     return c.redirect(withNotice(`/admin/jobs/${id}`, 'archived'), 303);
   });
 
   admin.post('/jobs/:id/unarchive', async (c) => {
     requireAdminRole(c, 'admin');
     const id = c.req.param('id');
-    await kit.jobs(c).unarchiveJob(id, kit.actor(c));
+    await c.var.deps.jobs.unarchiveJob(id, kit.actor(c));
     return c.redirect(withNotice(`/admin/jobs/${id}`, 'unarchived'), 303);
   });
 
   admin.post('/runs/:id/retry', async (c) => {
     requireAdminRole(c, 'operator');
-    const { run } = await kit.jobs(c).retryRun(c.req.param('id'), kit.actor(c));
+    const { run } = await c.var.deps.jobs.retryRun(c.req.param('id'), kit.actor(c));
     const body = await c.req.parseBody();
     const back = safeAdminPath(
       typeof body.return_to === 'string' ? body.return_to : undefined,

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type AppRouteHandler, defineRoute, jsonContent } from '../../../http/openapi.ts';
 import { createRouter } from '../../../http/router.ts';
-import { jobsService } from './jobs.common.ts';
 
 export const CronFireSchema = z
   .object({
@@ -69,7 +68,7 @@ export const previewCron = defineRoute({
 const previewCronHandler: AppRouteHandler<typeof previewCron> = (c) => {
   const { expr, tz, count, from } = c.req.valid('query');
   c.header('Cache-Control', 'private, no-cache');
-  return c.json(jobsService(c).previewCron(expr, tz, count, from ? new Date(from) : undefined), 200);
+  return c.json(c.var.deps.jobs.previewCron(expr, tz, count, from ? new Date(from) : undefined), 200);
 };
 
 export function createCronRouter() {

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type AppRouteHandler, defineRoute, jsonContent } from '../../../http/openapi.ts';
 import { createRouter } from '../../../http/router.ts';
-import { jobsService } from './jobs.common.ts';
 
 export const FunctionSchema = z
   .object({
@@ -25,7 +24,7 @@ export const listFunctions = defineRoute({
 
 const listFunctionsHandler: AppRouteHandler<typeof listFunctions> = (c) => {
   c.header('Cache-Control', 'private, max-age=60');
-  return c.json({ items: jobsService(c).listFunctions() }, 200);
+  return c.json({ items: c.var.deps.jobs.listFunctions() }, 200);
 };
 
 export function createFunctionsRouter() {

@@ -1,17 +1,18 @@
 import { AppError, errorResponse } from '../../../http/errors.ts';
 import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
 import { sendPage } from '../../../http/page-cache.ts';
-import { actorOf, etagOf, jobsService, parseIfMatch } from './jobs.common.ts';
+import type { JobsService } from '../jobs.service.ts';
+import { actorOf, etagOf, parseIfMatch } from './jobs.common.ts';
 import type * as routes from './jobs.routes.ts';
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
   const query = c.req.valid('query');
   const pages = c.var.deps.pages;
   if (pages) {
-    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => jobsService(c).listJobs(query));
+    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => c.var.deps.jobs.listJobs(query));
     return sendPage(c, page) as never;
   }
-  const page = await jobsService(c).listJobs(query);
+  const page = await c.var.deps.jobs.listJobs(query);
   c.header('Cache-Control', 'private, no-cache');
   return c.json(page, 200);
 };
@@ -23,12 +24,12 @@ export const getJobHandler: Handler<typeof routes.getJob> = async (c) => {
     // The ETag stays the job's version: clients send it back as If-Match.
     const page = await pages.get(
       `job ${id}`,
-      () => jobsService(c).getJob(id),
+      () => c.var.deps.jobs.getJob(id),
       (job) => etagOf(job.version),
     );
     return sendPage(c, page) as never;
   }
-  const job = await jobsService(c).getJob(id);
+  const job = await c.var.deps.jobs.getJob(id);
   const etag = etagOf(job.version);
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
@@ -44,7 +45,7 @@ export const getJobHandler: Handler<typeof routes.getJob> = async (c) => {
 };
 
 export const createJobHandler: Handler<typeof routes.createJob> = async (c) => {
-  const job = await jobsService(c).createJob(c.req.valid('json'), actorOf(c));
+  const job = await c.var.deps.jobs.createJob(c.req.valid('json'), actorOf(c));
   c.header('ETag', etagOf(job.version));
   c.header('Location', `${c.req.path}/${job.id}`);
   return c.json(job, 201);
@@ -53,7 +54,7 @@ export const createJobHandler: Handler<typeof routes.createJob> = async (c) => {
 export const updateJobHandler: Handler<typeof routes.updateJob> = async (c) => {
   const ifMatch = parseIfMatch(c.req.header('if-match'));
   try {
-    const job = await jobsService(c).updateJob(
+    const job = await c.var.deps.jobs.updateJob(
       c.req.valid('param').id,
       c.req.valid('json'),
       ifMatch,
@@ -73,13 +74,13 @@ export const updateJobHandler: Handler<typeof routes.updateJob> = async (c) => {
 const action =
   (
     run: (
-      service: ReturnType<typeof jobsService>,
+      service: JobsService,
       id: string,
       actor: ReturnType<typeof actorOf>,
-    ) => ReturnType<ReturnType<typeof jobsService>['archiveJob']>,
+    ) => ReturnType<JobsService['archiveJob']>,
   ): Handler<typeof routes.enableJob> =>
   async (c) => {
-    const job = await run(jobsService(c), c.req.valid('param').id, actorOf(c));
+    const job = await run(c.var.deps.jobs, c.req.valid('param').id, actorOf(c));
     c.header('ETag', etagOf(job.version));
     return c.json(job, 200);
   };
@@ -91,7 +92,7 @@ export const unarchiveJobHandler = action((s, id, actor) => s.unarchiveJob(id, a
 
 export const runJobHandler: Handler<typeof routes.runJob> = async (c) => {
   const key = c.req.valid('header')['idempotency-key'];
-  const { run, created } = await jobsService(c).runNow(c.req.valid('param').id, actorOf(c), key);
+  const { run, created } = await c.var.deps.jobs.runNow(c.req.valid('param').id, actorOf(c), key);
   c.header('Location', `${c.req.path.replace(/\/jobs\/[^/]+\/run$/, '')}/runs/${run.id}`);
   return created ? c.json(run, 202) : c.json(run, 200);
 };
