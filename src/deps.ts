@@ -32,3 +32,8 @@ export interface AppDependencies {
   /** Serialized answers of the hot reads, dropped on every data change; without it they are built per request. */
   pages?: PageCache;
 }
+
+// c.var.deps is an AppDependencies (src/http/types.ts declares the slot; the application fills it here).
+declare module './http/types.ts' {
+  interface AppServices extends AppDependencies {}
+}

@@ -1,6 +1,6 @@
 // ENCRYPTION_KEY (+ ENCRYPTION_KEY_ID) is the current key; ENCRYPTION_KEYS lists older keys, `kid:base64` comma
 // separated, that still decrypt values sealed before a rotation. Errors name the variable, never the value.
-import { ConfigError } from './index.ts';
+import { ConfigError } from './errors.ts';
 
 export interface EncryptionKeys {
   /** The key new values are sealed with; undefined when ENCRYPTION_KEY is not set. */

@@ -1,8 +1,8 @@
 // Production refuses unsafe configuration at start (seed 003 section 1-2).
 // Each problem names the variable and the reason in one line and never echoes the value.
 
+import type { Config } from './config.ts';
 import type { RawEnv } from './env.ts';
-import type { Config } from './index.ts';
 import { isLoopbackHost, urlHost } from './urls.ts';
 
 export interface ConfigProblem {

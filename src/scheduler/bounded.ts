@@ -1,7 +1,6 @@
 // Run output and errors are stored bounded, so one chatty job cannot bloat job_runs.
 export const MAX_OUTPUT_CHARS = 16_384;
 export const MAX_ERROR_MESSAGE_CHARS = 2_000;
-export const MAX_ERROR_STACK_CHARS = 8_000;
 
 export interface RunError {
   message: string;
@@ -24,8 +23,8 @@ export function boundOutput(value: unknown): unknown {
 
 export function boundError(error: unknown, code?: string): RunError {
   const err = error instanceof Error ? error : new Error(String(error));
+  // No stack: run rows are read by viewers, and a stack names server paths. The runner logs it for operators.
   const bounded: RunError = { message: err.message.slice(0, MAX_ERROR_MESSAGE_CHARS) };
-  if (err.stack) bounded.stack = err.stack.slice(0, MAX_ERROR_STACK_CHARS);
   const errCode = code ?? (err as { code?: unknown }).code;
   if (typeof errCode === 'string') bounded.code = errCode;
   return bounded;

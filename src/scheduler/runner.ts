@@ -137,6 +137,8 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
       } else {
         status = 'failed';
         error = boundError(caught);
+        // The stack goes to the operators' log only; the run row keeps the message (scheduler/bounded.ts).
+        runLog.warn({ err: caught }, 'run failed');
         const attached = (caught as { output?: unknown })?.output;
         if (attached !== undefined) output = boundOutput(attached);
       }

@@ -123,7 +123,8 @@ export function toRun(row: Row): Run {
     finished_at: iso(row.finished_at),
     duration_ms: (row.duration_ms as number | null) ?? null,
     output: row.output ?? null,
-    error: (row.error as Run['error']) ?? null,
+    // Rows written before stacks were left out of run rows may still hold one: never shown.
+    error: row.error ? { ...(row.error as NonNullable<Run['error']>), stack: undefined } : null,
     note: (row.note as string | null) ?? null,
     created_at: iso(row.created_at)!,
   };
