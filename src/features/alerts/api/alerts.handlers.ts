@@ -1,5 +1,4 @@
 import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
-import type { AppBindings } from '../../../http/types.ts';
 import { actorOf } from '../../jobs/api/jobs.common.ts';
 import type * as routes from './alerts.routes.ts';
 
