@@ -150,9 +150,10 @@ export function errorStatusesOf(config: ApiRouteConfig): ErrorStatus[] {
   if (request?.query || request?.headers || request?.body) statuses.add(422);
   if (request?.body) {
     statuses.add(400);
-    statuses.add(413);
     statuses.add(415);
   }
+  // The /api body limit (src/http/body-limit.ts) refuses a large body on any method, even where none is read.
+  statuses.add(413);
   if (config.rateLimited !== false) statuses.add(429);
   statuses.add(500);
   return [...statuses].sort((a, b) => a - b);
@@ -235,6 +236,34 @@ export function withDefault<T extends z.ZodType>(schema: T, value: z.input<T>, d
     [SERVER_DEFAULT_MARK]: true,
     description: `${description ? `${description} ` : ''}Default: ${shown}.`,
   });
+}
+
+/**
+ * Adds a `head` operation beside every `get` (in place): the server answers HEAD for every GET route with the
+ * same status and headers and no body, and a client or a validating proxy should find it in the document.
+ */
+export function withHeadOperations<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths ?? {};
+  for (const item of Object.values(paths)) {
+    const get = item.get;
+    if (!get || item.head) continue;
+    const responses = Object.fromEntries(
+      Object.entries((get.responses ?? {}) as Record<string, Record<string, unknown>>).map(
+        ([status, response]) => {
+          const { content: _content, ...rest } = response;
+          return [status, rest];
+        },
+      ),
+    );
+    const operationId = String(get.operationId ?? '');
+    item.head = {
+      ...get,
+      operationId: `head${operationId.charAt(0).toUpperCase()}${operationId.slice(1)}`,
+      summary: `Headers only: ${String(get.summary ?? '')}`,
+      responses,
+    };
+  }
+  return document;
 }
 
 const SERVER_DEFAULT_MARK = 'x-server-default';

@@ -76,9 +76,12 @@ describe('the OpenAPI document', () => {
     expect(spec.security).toEqual([{ bearerAuth: [] }, { oauth2Password: [] }]);
   });
 
-  it('lists every operation the app serves under /api, and nothing it does not serve', () => {
+  it('lists every operation the app serves under /api (HEAD beside each GET), and nothing it does not serve', () => {
+    // Hono answers HEAD for every GET route; the route table lists only the GET.
     const served = servedOperations()
-      .map((op) => `${op.method} ${toSpecPath(op.path)}`)
+      .flatMap((op) =>
+        (op.method === 'GET' ? ['GET', 'HEAD'] : [op.method]).map((m) => `${m} ${toSpecPath(op.path)}`),
+      )
       .sort();
     const documented = Object.entries(spec.paths)
       .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
@@ -100,7 +103,8 @@ describe('the OpenAPI document', () => {
           where,
         ).toBe(true);
         if (!isPublic(operation)) expect(statuses, where).toContain('401');
-        // Every 4xx is the envelope (the health check's 503 carries the health report instead).
+        // Every 4xx is the envelope (the health check's 503 carries the health report instead); HEAD has no body.
+        if (method === 'head') continue;
         for (const status of statuses.filter((s) => s.startsWith('4'))) {
           const schema = operation.responses[status]!.content?.['application/json']?.schema;
           expect(schema?.$ref, `${where} ${status}`).toBe('#/components/schemas/ErrorEnvelope');
@@ -227,6 +231,23 @@ describe('the contract generated clients rely on', () => {
         });
       }
     }
+  });
+});
+
+describe('answers outside the happy path match the document', () => {
+  it('HEAD, 304 and 404 on a GET operation carry only declared statuses and headers', async () => {
+    const viewer = bearer(await api.userToken('viewer'));
+    const jobs = `${api.config.apiPrefix}/jobs`;
+    // Each request below goes through the conformance layer (test/support/openapi-conformance.ts).
+    const head = await api.app.request(jobs, { method: 'HEAD', headers: viewer });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const etag = head.headers.get('etag')!;
+    const notModified = await api.app.request(jobs, { headers: { ...viewer, 'If-None-Match': etag } });
+    expect(notModified.status).toBe(304);
+    const headMissing = await api.app.request(`${jobs}/${randomUUID()}`, { method: 'HEAD', headers: viewer });
+    expect(headMissing.status).toBe(404);
+    expect((await api.app.request(`${jobs}/not-a-uuid`, { headers: viewer })).status).toBe(404);
   });
 });
 

@@ -113,8 +113,7 @@ export function createConformanceChecker(document: object): ConformanceChecker {
   return {
     async check(method, url, response) {
       const path = new URL(url, 'http://origin.invalid').pathname;
-      const lookup = method === 'HEAD' ? 'GET' : method;
-      const route = routes.find((candidate) => candidate.method === lookup && candidate.pattern.test(path));
+      const route = routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
       if (!route) return [];
       const where = `${method} ${path} (${route.operation.operationId ?? 'no operationId'}) → ${response.status}`;
       const status = String(response.status);

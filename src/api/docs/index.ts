@@ -10,6 +10,7 @@ import {
   BEARER_SCHEME,
   HEADER_COMPONENTS,
   OAUTH2_SCHEME,
+  withHeadOperations,
   withoutServerDefaults,
 } from '../../http/openapi.ts';
 import type { AppBindings } from '../../http/types.ts';
@@ -84,25 +85,27 @@ export function registerApiDocs(app: OpenAPIHono<AppBindings>, config: Config): 
 
   let document: { body: string; etag: string } | undefined;
   const buildDocument = () => {
-    const spec = withoutServerDefaults(
-      app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: {
-          title: `${config.projectName} API`,
-          version: APP_VERSION,
-          description:
-            'Every operation needs a bearer token except the health check and the token endpoint. ' +
-            'Errors use one envelope: {error_code, message, detail, trace_id}. ' +
-            'Every status and header an operation can answer with is listed on it; docs/api/client-guide.md ' +
-            'shows how to generate a typed client.',
-          // OpenAPI 3.1 names a license by its SPDX identifier (the generator's type still knows only `url`).
-          license: { name: 'MIT', identifier: 'MIT' } as { name: string },
-        },
-        // Paths in this document carry the API prefix, so the server is the origin that serves it.
-        servers: [{ url: '/', description: 'The origin serving this document' }],
-        tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
-        security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
-      }),
+    const spec = withHeadOperations(
+      withoutServerDefaults(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: `${config.projectName} API`,
+            version: APP_VERSION,
+            description:
+              'Every operation needs a bearer token except the health check and the token endpoint. ' +
+              'Errors use one envelope: {error_code, message, detail, trace_id}. ' +
+              'Every status and header an operation can answer with is listed on it; docs/api/client-guide.md ' +
+              'shows how to generate a typed client.',
+            // OpenAPI 3.1 names a license by its SPDX identifier (the generator's type still knows only `url`).
+            license: { name: 'MIT', identifier: 'MIT' } as { name: string },
+          },
+          // Paths in this document carry the API prefix, so the server is the origin that serves it.
+          servers: [{ url: '/', description: 'The origin serving this document' }],
+          tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
+          security: [{ [BEARER_SCHEME]: [] }, { [OAUTH2_SCHEME]: [] }],
+        }),
+      ),
     );
     const body = JSON.stringify(spec);
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };

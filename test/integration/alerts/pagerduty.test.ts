@@ -124,7 +124,10 @@ describe('PagerDuty alert channel', () => {
     expect(String(dead.payload!.summary)).toContain('Job "pd-nightly" failed for good');
 
     await alerts.hooks.runSucceeded(jobId, run!.id);
-    await alerts.deliverDue(new Date(now.getTime() + 2 * 3_600_000));
+    // runSucceeded starts the delivery itself; wait for it (bounded) rather than racing it with a second one.
+    for (let i = 0; i < 100 && events().filter((e) => e.event_action === 'resolve').length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const resolves = events().filter((e) => e.event_action === 'resolve');
     expect(resolves.map((r) => r.dedup_key).sort()).toEqual(
       incidents.map((i) => pagerDutyDedupKey(i.id)).sort(),
