@@ -76,7 +76,10 @@ function statusForClientError(code: string | undefined): number {
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (socket.destroyed) return;
-  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0 || lingering.has(socket)) {
+  // A keep-alive socket has carried earlier answers: only an answer still being written (Node's in-flight
+  // response, headers sent) makes writing ours corrupt the stream; bytes written before that do not.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent || lingering.has(socket)) {
     socket.destroy();
     return;
   }
