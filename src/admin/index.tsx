@@ -1,7 +1,7 @@
 // The admin UI under /admin: server-rendered pages (views/) over the jobs service, the registry's function
 // list, the cron helper and the audit table. Its own session middleware protects it (it is outside the /api
 // authentication); every POST needs the CSRF token; viewers get 403 for anything that changes state.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { registerAlertsPages } from '../features/alerts/admin/alerts.routes.tsx';
 import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
@@ -39,6 +39,25 @@ const ERROR_TITLES: Record<number, string> = {
   429: 'Too many attempts',
 };
 
+const isFormPost = (c: Context<AppBindings>) => {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+};
+
+/**
+ * Reads a posted form once, before the CSRF check and the handlers (Hono keeps the parsed body for both): a
+ * body that claims to be a form and is not one (no boundary, cut short, not UTF-8) is the client's 400, not a
+ * 500 from whichever reader meets it first.
+ */
+async function readPostedForm(c: Context<AppBindings>): Promise<void> {
+  if (!isFormPost(c)) return;
+  try {
+    await c.req.formData();
+  } catch {
+    throw new AppError(400, 'bad_request', 'The form could not be read. Reload the page and try again.');
+  }
+}
+
 export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   const kit: AdminKit = {
     assetVersion: assets.version,
@@ -64,6 +83,7 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
   admin.use(async (c, next) => {
     if (c.req.path.startsWith('/admin/assets/')) return next();
     c.set('principal', await sessionPrincipal(c));
+    if (c.req.method === 'POST') await readPostedForm(c);
     if (c.req.method === 'POST' && !(await hasValidCsrfToken(c))) {
       throw new AppError(
         403,
@@ -81,6 +101,10 @@ export function createAdminRouter(assets: AdminAssets = loadAdminAssets()) {
         return c.body(null, 401);
       }
       return c.redirect(login, 303);
+    }
+    // The UI's pages post forms only (browsers and htmx always label them); anything else is refused here.
+    if (c.req.method === 'POST' && !isFormPost(c)) {
+      throw new AppError(415, 'unsupported_media_type', 'This page accepts forms only.');
     }
     await next();
   });

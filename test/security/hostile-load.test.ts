@@ -11,7 +11,8 @@ import { type Dispatcher, Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { startNodeServer } from '../../src/entry/node-server.ts';
-import { startTestApi, type TestApi } from '../support/api-app.ts';
+import { adminClient } from '../support/admin-session.ts';
+import { ADMIN, startTestApi, type TestApi } from '../support/api-app.ts';
 import { type FuzzRequest, fuzzRequests, HOSTILE_STRINGS, type RouteRef } from './fuzz-corpus.ts';
 
 const SEED = 20_261_130;
@@ -80,7 +81,12 @@ async function encodeForms(request: FuzzRequest): Promise<FuzzRequest> {
 }
 
 /** The corpus request plus zero or more hostile extras, chosen by the seeded PRNG. */
-function harden(request: FuzzRequest, index: number, random: () => number): WireRequest {
+function harden(
+  request: FuzzRequest,
+  index: number,
+  random: () => number,
+  adminSession: { cookies: string; csrf: string },
+): WireRequest {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const kinds: string[] = [request.bodyKind];
   const url = new URL(request.url);
@@ -93,6 +99,13 @@ function harden(request: FuzzRequest, index: number, random: () => number): Wire
   const method = request.method as Dispatcher.HttpMethod;
   const withBody = method !== 'GET' && method !== 'HEAD';
 
+  // Admin pages as a signed-in admin too (the corpus' bearer tokens do not open them). Never its logout: that
+  // ends the session for every later request.
+  if (url.pathname.startsWith('/admin') && url.pathname !== '/admin/logout' && random() < 0.6) {
+    headers.Cookie = adminSession.cookies;
+    if (random() < 0.7) headers['X-CSRF-Token'] = adminSession.csrf;
+    kinds.push('admin-session');
+  }
   if (random() < 0.3) {
     headers['X-Forwarded-For'] = pick(SPOOFED_ADDRESSES);
     headers['X-Real-IP'] = pick(SPOOFED_ADDRESSES);
@@ -149,11 +162,14 @@ describe('hostile load over a pooled keep-alive client', () => {
   let routes: RouteRef[];
   let tokens: { admin: string; viewer: string };
   let origin: { url: string; stop(): Promise<unknown> };
+  let adminSession: { cookies: string; csrf: string };
 
   beforeAll(async () => {
     // Rate limits are tested on their own; here every request must reach the routes.
     api = await startTestApi({ RATE_LIMIT_ENABLED: 'false' });
     tokens = { admin: await api.userToken('admin'), viewer: await api.userToken('viewer') };
+    const admin = await adminClient(api, ADMIN);
+    adminSession = { cookies: admin.cookies(), csrf: admin.csrfToken() };
     const seen = new Set<string>();
     routes = api.app.routes
       .filter((route) => route.method !== 'ALL')
@@ -185,7 +201,7 @@ describe('hostile load over a pooled keep-alive client', () => {
     const corpus = await Promise.all(
       fuzzRequests({ routes, count: COUNT, seed: SEED, tokens }).map(encodeForms),
     );
-    const requests = corpus.map((request, index) => harden(request, index, random));
+    const requests = corpus.map((request, index) => harden(request, index, random, adminSession));
     const pool = new Pool(origin.url, { connections: CONNECTIONS, pipelining: 1 });
     const outcomes: Outcome[] = [];
     const send = async (request: WireRequest): Promise<Outcome> => {
@@ -239,6 +255,13 @@ describe('hostile load over a pooled keep-alive client', () => {
         const key = `${b.got.slice(0, 60)} | ${b.kinds}`;
         groups.set(key, (groups.get(key) ?? 0) + 1);
       }
+      console.info(
+        api.logs
+          .filter((line) => /"level":(50|60)/.test(line))
+          .slice(0, 5)
+          .join('\n')
+          .slice(0, 3000),
+      );
       console.info(`hostile-load failures by kind:\n${[...groups].map(([k, n]) => `${n} ${k}`).join('\n')}`);
     }
     expect(outcomes).toHaveLength(COUNT);

@@ -10,6 +10,8 @@ export interface AdminClient {
     options?: { csrf?: boolean; headers?: Record<string, string> },
   ): Promise<Response>;
   csrfToken(): string;
+  /** The Cookie header this client sends (its session), for requests made some other way (e.g. over HTTP). */
+  cookies(): string;
 }
 
 export async function adminClient(
@@ -57,6 +59,7 @@ export async function adminClient(
       return response;
     },
     csrfToken: () => token,
+    cookies: cookieHeader,
   };
   await client.get('/admin/login');
   if (login) {
