@@ -4,9 +4,9 @@
 // guide), with no request leaving 127.0.0.1 and a clean console (the strict CSP holds).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../support/chromium.ts';
+import { chromiumMissing, launchChromium } from '../support/chromium.ts';
 import { PROJECT_ROOT } from '../support/edge-worker.ts';
 import { type RunningOrigin, startOrigin } from '../support/origin-process.ts';
 
@@ -24,7 +24,7 @@ describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     origin = await startOrigin({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     await page.route('**/*', (route) => {
