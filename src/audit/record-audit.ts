@@ -7,6 +7,13 @@ import { auditLog } from '../db/schema/index.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppBindings } from '../http/types.ts';
 
+/** Who asks, as services receive it (handlers build it from the request: actorOf). */
+export interface Actor {
+  subject: string;
+  traceId?: string;
+  clientIp?: string;
+}
+
 export interface AuditEntry {
   actor: string;
   action: string;
@@ -38,6 +45,20 @@ export function auditContext(c: Context<AppBindings>, actor?: string) {
     traceId: c.var.requestId,
     clientIp: clientIp(c),
   };
+}
+
+/** The audit row of a change an actor made, through a raw SQL transaction (see recordAuditSql). */
+export function recordActorAudit(
+  tx: SqlExecutor,
+  actor: Actor,
+  change: Omit<AuditEntry, 'actor' | 'traceId' | 'clientIp'>,
+): Promise<void> {
+  return recordAuditSql(tx, {
+    ...change,
+    actor: actor.subject,
+    traceId: actor.traceId ?? null,
+    clientIp: actor.clientIp ?? null,
+  });
 }
 
 /** The same row through a raw SQL transaction (services that work on SqlExecutor rather than drizzle). */

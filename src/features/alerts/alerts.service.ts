@@ -7,6 +7,7 @@
 // a lease (next_attempt_at), retried with exponential backoff, and given up after ALERTS_MAX_ATTEMPTS.
 import { randomUUID } from 'node:crypto';
 import type { Cron } from 'croner';
+import type { Actor } from '../../audit/record-audit.ts';
 import { recordAuditSql } from '../../audit/record-audit.ts';
 import type { Config } from '../../config/index.ts';
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
@@ -20,7 +21,6 @@ import type { RunFailure, RunOutcomeHooks } from '../../scheduler/outcome-hooks.
 import { mergeSecretInput, openSecrets, sealSecrets } from '../../secrets/schema-secrets.ts';
 import { isSealedSecret, type SecretBox } from '../../secrets/secret-box.ts';
 import type { Page } from '../jobs/jobs.schemas.ts';
-import type { Actor } from '../jobs/jobs.service.ts';
 import {
   type Channel,
   type ChannelCreate,

@@ -1,10 +1,10 @@
 // What the scheduler's API handlers share (the jobs service itself is c.var.deps.jobs): the actor for audit rows,
 // and If-Match parsing.
 import type { Context } from 'hono';
+import type { Actor } from '../../../audit/record-audit.ts';
 import { clientIp } from '../../../http/client-ip.ts';
 import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
-import type { Actor } from '../jobs.service.ts';
 
 /** The caller as written to audit_log: principal subject, trace id and the client address (http/client-ip). */
 export function actorOf(c: Context<AppBindings>): Actor {
