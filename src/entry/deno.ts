@@ -1,7 +1,7 @@
 // The origin on Deno, from the same sources as the Node entry: parse env (src/config) → build dependencies →
 // Deno.serve(createApp(deps).fetch) → graceful shutdown on SIGTERM/SIGINT. Run it with `deno task start`.
 import { createApp } from '../app.ts';
-import { createMetricsApp } from '../http/metrics.ts';
+import { createMetricsApp } from '../features/health/api/metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { buildDependencies, loadConfig } from './bootstrap.ts';
 import { listenRefusal, startupFailureLine } from './startup-lines.ts';

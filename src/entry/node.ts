@@ -1,6 +1,6 @@
 // The origin on Node: parse env → open pools → migrate (local) → serve → shut down on SIGTERM/SIGINT.
 import { createApp } from '../app.ts';
-import { createMetricsApp } from '../http/metrics.ts';
+import { createMetricsApp } from '../features/health/api/metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { buildDependencies, loadConfig } from './bootstrap.ts';
