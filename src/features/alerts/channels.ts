@@ -1,7 +1,7 @@
 // Channels: where alerts go. Created and edited through the API and the admin UI (audited, optimistic
 // concurrency); their URL and signing secret are sealed and write-only.
 import type { Actor } from '../../audit/record-audit.ts';
-import { recordActorAudit } from '../../audit/record-audit.ts';
+import { recordAudit } from '../../audit/record-audit.ts';
 import type { SqlExecutor } from '../../db/index.ts';
 import { pageWindow } from '../../db/pagination.ts';
 import { AppError } from '../../http/errors.ts';
@@ -132,7 +132,7 @@ export function createChannels(ctx: AlertsContext, deliveries: Deliveries) {
             actor.subject,
           );
           const channel = toChannel(row);
-          await recordActorAudit(tx, actor, {
+          await recordAudit(tx, actor, {
             action: 'alert_channel.create',
             targetType: 'alert_channel',
             targetId: channel.id,
@@ -196,7 +196,7 @@ export function createChannels(ctx: AlertsContext, deliveries: Deliveries) {
             actor.subject,
           );
           const channel = toChannel(updated);
-          await recordActorAudit(tx, actor, {
+          await recordAudit(tx, actor, {
             action: 'alert_channel.update',
             targetType: 'alert_channel',
             targetId: id,
@@ -212,7 +212,7 @@ export function createChannels(ctx: AlertsContext, deliveries: Deliveries) {
     async sendTestAlert(id: string, actor: Actor): Promise<Delivery> {
       const [deliveryId] = await db.transaction(async (tx) => {
         const row = await lockChannel(tx, id);
-        await recordActorAudit(tx, actor, {
+        await recordAudit(tx, actor, {
           action: 'alert_channel.test',
           targetType: 'alert_channel',
           targetId: id,

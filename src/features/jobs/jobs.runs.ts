@@ -1,6 +1,6 @@
 // The runs half of the jobs service: queueing a manual run or the retry of a dead run (idempotent, audited,
 // announced to the schedulers), and reading runs.
-import { type Actor, recordActorAudit } from '../../audit/record-audit.ts';
+import { type Actor, recordAudit } from '../../audit/record-audit.ts';
 import type { SqlClient } from '../../db/index.ts';
 import { createWhere } from '../../db/where.ts';
 import { AppError } from '../../http/errors.ts';
@@ -51,7 +51,7 @@ export function createRunCommands({ db, registry, poke }: RunCommandsDeps) {
           requestedBy: actor.subject,
           note: 'run now',
         });
-        await recordActorAudit(tx, actor, {
+        await recordAudit(tx, actor, {
           action: 'job.run',
           targetType: 'scheduled_job',
           targetId: id,
@@ -89,7 +89,7 @@ export function createRunCommands({ db, registry, poke }: RunCommandsDeps) {
           note: 'manual retry of a dead run',
           retry: { of: runId, scheduledFor: dead.scheduledFor, attempt: dead.attempt + 1 },
         });
-        await recordActorAudit(tx, actor, {
+        await recordAudit(tx, actor, {
           action: 'run.retry',
           targetType: 'job_run',
           targetId: runId,

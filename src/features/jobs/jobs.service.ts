@@ -2,7 +2,7 @@
 // Each mutation runs in one transaction with its audit_log row and a NOTIFY to the scheduler's channel,
 // so every replica re-arms within a moment of the commit. Statements: jobs.sql.ts; API shapes:
 // jobs.mapping.ts; what a valid definition is: job-definition.ts; runs (run now, retry, reads): jobs.runs.ts.
-import { type Actor, recordActorAudit } from '../../audit/record-audit.ts';
+import { type Actor, recordAudit } from '../../audit/record-audit.ts';
 import type { SqlClient, SqlExecutor } from '../../db/index.ts';
 import { createWhere } from '../../db/where.ts';
 import { AppError } from '../../http/errors.ts';
@@ -60,7 +60,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       const before = await sql.lockJob(tx, id);
       if (!before) throw new AppError(404, 'not_found', `No job ${id}`);
       const after = await change(tx, before);
-      await recordActorAudit(tx, actor, {
+      await recordAudit(tx, actor, {
         action,
         targetType: 'scheduled_job',
         targetId: id,
@@ -108,7 +108,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       return db
         .transaction(async (tx) => {
           const row = await sql.insertJob(tx, values, next, actor.subject);
-          await recordActorAudit(tx, actor, {
+          await recordAudit(tx, actor, {
             action: 'job.create',
             targetType: 'scheduled_job',
             targetId: row.id,
