@@ -17,6 +17,8 @@ have pg_dump || need+=(postgresql-client-15)
 have redis-server || need+=(redis-server)
 have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx)
 have chromium || need+=(chromium)
+# The TLS tests make their certificates with it (nginx-tls, tls-scripts).
+have openssl || need+=(openssl)
 # Checkers only: installed without recommends (docker-compose's would pull in a Docker engine, prometheus's
 # the node exporter).
 checkers=()

@@ -12,6 +12,7 @@ import { isPublicDocsPath, registerApiDocs } from './api/docs/index.ts';
 import { createApiRouter } from './api/index.ts';
 import type { AppDependencies } from './deps.ts';
 import { authentication } from './features/auth/authenticate.ts';
+import { metricsHandler } from './features/health/api/metrics.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { apiBodyLimit } from './http/body-limit.ts';
 import { apiCacheHeaders, apiETags } from './http/caching.ts';
@@ -19,7 +20,7 @@ import { defaultContentSecurityPolicy } from './http/content-security-policy.ts'
 import { corsFromAllowlist } from './http/cors.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
 import { loadShedding } from './http/load-shedding.ts';
-import { metricsHandler, requestMetrics } from './http/metrics.ts';
+import { requestMetrics } from './http/metrics.ts';
 import { requestLogger } from './http/request-logger.ts';
 import type { AppBindings } from './http/types.ts';
 import { validationHook } from './http/validation.ts';
@@ -75,7 +76,7 @@ export function createApp(deps: AppDependencies) {
     c.header('Cache-Control', 'no-store');
     return c.text('ok');
   });
-  // With METRICS_PORT, /metrics is served only by the internal listener (src/http/metrics.ts).
+  // With METRICS_PORT, /metrics is served only by the internal listener (src/features/health/api/metrics.ts).
   if (config.metrics.port === undefined) app.get('/metrics', metricsHandler(deps, metrics));
 
   app.use('/api/*', apiRateLimit(config, { exempt: (path) => path === healthPath }));

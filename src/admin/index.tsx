@@ -3,12 +3,12 @@
 // authentication); every POST needs the CSRF token; viewers get 403 for anything that changes state.
 import { type Context, Hono } from 'hono';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
+import { actorOf } from '../audit/record-audit.ts';
 import { registerAlertsPages } from '../features/alerts/admin/alerts.routes.tsx';
 import { registerAuditPage } from '../features/audit/admin/audit.routes.tsx';
 import { registerLoginRoutes } from '../features/auth/admin/login.routes.tsx';
 import { registerDashboardPage } from '../features/dashboard/admin/dashboard.routes.tsx';
 import { registerJobRoutes } from '../features/jobs/admin/jobs.routes.tsx';
-import { actorOf } from '../features/jobs/api/jobs.common.ts';
 import { registerUsersPage } from '../features/users/admin/users.routes.tsx';
 import { AppError } from '../http/errors.ts';
 import type { AppBindings } from '../http/types.ts';

@@ -2,7 +2,7 @@
 // of dependencies the router was built with.
 import type { Context } from 'hono';
 import type { PageChrome } from '../../views/types.ts';
-import type { Actor } from '../features/jobs/jobs.service.ts';
+import type { Actor } from '../audit/record-audit.ts';
 import { AppError } from '../http/errors.ts';
 import { type Role, roleAtLeast } from '../http/principal.ts';
 import type { AppBindings } from '../http/types.ts';

@@ -1,59 +1,76 @@
-// Writes one audit_log row. Pass the transaction that makes the change, so the change and its audit row
-// commit together or not at all. Callers pass before/after views that hold no secrets (no password
-// hashes, no tokens).
+// The one audit writer: every audit_log row goes through recordAudit, with the same length bounds. Pass the
+// transaction that makes the change (a drizzle transaction or a raw SQL one), so the change and its audit row
+// commit together or not at all. Callers pass before/after views that hold no secrets (no password hashes,
+// no tokens).
 import type { Context } from 'hono';
 import type { Drizzle, SqlExecutor } from '../db/index.ts';
 import { auditLog } from '../db/schema/index.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppBindings } from '../http/types.ts';
 
-export interface AuditEntry {
-  actor: string;
+/** Who asks: services receive it, handlers build it from the request (actorOf). */
+export interface Actor {
+  subject: string;
+  traceId?: string;
+  clientIp?: string;
+}
+
+/** What changed: the action, its target and the before/after views. */
+export interface AuditChange {
   action: string;
   targetType: string;
   targetId?: string | null;
   before?: unknown;
   after?: unknown;
-  traceId?: string | null;
-  clientIp?: string | null;
 }
 
-export async function recordAudit(db: Drizzle, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    actor: entry.actor.slice(0, 120),
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId ?? null,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    traceId: entry.traceId ?? null,
-    clientIp: entry.clientIp?.slice(0, 64) ?? null,
-  });
-}
-
-/** The request's part of an audit row: who (the principal, or the given actor), trace id and client IP. */
-export function auditContext(c: Context<AppBindings>, actor?: string) {
+/** The caller as written to audit_log: the principal (or the given subject), trace id and client address. */
+export function actorOf(c: Context<AppBindings>, subject?: string): Actor {
   return {
-    actor: actor ?? c.var.principal?.subject ?? 'anonymous',
+    subject: subject ?? c.var.principal?.subject ?? 'anonymous',
     traceId: c.var.requestId,
     clientIp: clientIp(c),
   };
 }
 
-/** The same row through a raw SQL transaction (services that work on SqlExecutor rather than drizzle). */
-export async function recordAuditSql(tx: SqlExecutor, entry: AuditEntry): Promise<void> {
-  await tx.query(
+/** The row, bounded to the columns' lengths (a long user name or a forged address never fails the change). */
+function auditValues(actor: Actor, change: AuditChange): typeof auditLog.$inferInsert {
+  return {
+    actor: actor.subject.slice(0, 120),
+    action: change.action,
+    targetType: change.targetType,
+    targetId: change.targetId ?? null,
+    before: change.before ?? null,
+    after: change.after ?? null,
+    traceId: actor.traceId ?? null,
+    clientIp: actor.clientIp?.slice(0, 64) ?? null,
+  };
+}
+
+const isDrizzle = (db: Drizzle | SqlExecutor): db is Drizzle => 'insert' in db;
+
+export async function recordAudit(
+  db: Drizzle | SqlExecutor,
+  actor: Actor,
+  change: AuditChange,
+): Promise<void> {
+  const row = auditValues(actor, change);
+  if (isDrizzle(db)) {
+    await db.insert(auditLog).values(row);
+    return;
+  }
+  await db.query(
     `insert into audit_log (actor, action, target_type, target_id, before, after, trace_id, client_ip)
      values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
     [
-      entry.actor.slice(0, 120),
-      entry.action,
-      entry.targetType,
-      entry.targetId ?? null,
-      entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before),
-      entry.after === undefined || entry.after === null ? null : JSON.stringify(entry.after),
-      entry.traceId ?? null,
-      entry.clientIp?.slice(0, 64) ?? null,
+      row.actor,
+      row.action,
+      row.targetType,
+      row.targetId,
+      row.before === null ? null : JSON.stringify(row.before),
+      row.after === null ? null : JSON.stringify(row.after),
+      row.traceId,
+      row.clientIp,
     ],
   );
 }

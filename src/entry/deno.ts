@@ -1,9 +1,10 @@
 // The origin on Deno, from the same sources as the Node entry: parse env (src/config) → build dependencies →
 // Deno.serve(createApp(deps).fetch) → graceful shutdown on SIGTERM/SIGINT. Run it with `deno task start`.
 import { createApp } from '../app.ts';
-import { createMetricsApp } from '../http/metrics.ts';
+import { createMetricsApp } from '../features/health/api/metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
+import { buildDependencies, loadConfig } from './bootstrap.ts';
+import { listenRefusal, startupFailureLine } from './startup-lines.ts';
 
 /** The part of the Deno namespace this entry uses (tsc runs without Deno's own types). */
 interface DenoRuntime {
@@ -17,7 +18,7 @@ interface DenoRuntime {
       signal?: AbortSignal;
     },
     handler: (request: Request) => Response | Promise<Response>,
-  ): { finished: Promise<void>; shutdown(): Promise<void> };
+  ): { finished: Promise<void>; shutdown(): Promise<void>; addr: { hostname: string; port: number } };
   addSignalListener(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void;
   exit(code: number): never;
 }
@@ -41,33 +42,41 @@ function denoStdout() {
 async function main() {
   const { config, logger } = loadConfig(Deno.env.toObject(), Deno.stdout.isTerminal(), denoStdout());
   const deps = await buildDependencies(config, logger);
-  // As on Node: background work (the scheduler, once the deps carry one) starts after the migrations ran
-  // in buildDependencies, and stops first on shutdown, while the pools are still open.
   const background = (deps as { scheduler?: { start(): Promise<void>; stop(): Promise<void> } }).scheduler;
-  await background?.start();
   deps.metrics ??= createMetrics({ processMetrics: true });
   const app = createApp(deps);
-  // METRICS_PORT: /metrics on an internal listener, as on Node.
-  const metricsServer =
-    config.metrics.port === undefined
-      ? undefined
-      : Deno.serve(
-          { port: config.metrics.port, hostname: config.host },
-          createMetricsApp(deps, deps.metrics).fetch,
-        );
-
-  const server = Deno.serve(
-    {
-      port: config.port,
-      hostname: config.host,
-      onListen: ({ hostname, port }) => {
-        logger.info(
-          { env: config.appEnv, runtime: 'deno', app_db: deps.db.app.label, kv: deps.kv.kind },
-          `${config.projectName} ready on http://${hostname}:${port}`,
-        );
-      },
-    },
-    app.fetch,
+  /** Deno.serve throws at once when it cannot listen: that becomes the same one line as on Node. */
+  const listen = (
+    variable: 'PORT' | 'METRICS_PORT',
+    port: number,
+    handler: Parameters<DenoRuntime['serve']>[1],
+  ) => {
+    try {
+      // onListen replaces Deno's own "Listening on …" line; the ready line below says it once.
+      return Deno.serve({ port, hostname: config.host, onListen: () => {} }, handler);
+    } catch (error) {
+      throw listenRefusal(error, variable, config.host, port);
+    }
+  };
+  let metricsServer: ReturnType<DenoRuntime['serve']> | undefined;
+  let server: ReturnType<DenoRuntime['serve']>;
+  try {
+    // METRICS_PORT: /metrics on an internal listener, as on Node.
+    if (config.metrics.port !== undefined) {
+      metricsServer = listen('METRICS_PORT', config.metrics.port, createMetricsApp(deps, deps.metrics).fetch);
+    }
+    server = listen('PORT', config.port, app.fetch);
+  } catch (error) {
+    await metricsServer?.shutdown();
+    await Promise.allSettled([deps.pages?.close(), deps.kv.close(), deps.db.close()]);
+    throw error;
+  }
+  // As on Node: migrations ran in buildDependencies and the port is ours; only now may timers claim ticks,
+  // so a process that cannot listen never runs a scheduler. It stops first on shutdown, while the pools are open.
+  await background?.start();
+  logger.info(
+    { env: config.appEnv, runtime: 'deno', app_db: deps.db.app.label, kv: deps.kv.kind },
+    `${config.projectName} ready on http://${server.addr.hostname}:${server.addr.port}`,
   );
 
   let shuttingDown = false;
@@ -110,10 +119,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof StartupRefused) {
-    console.error(error.message);
-  } else {
-    console.error(`startup error: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  console.error(startupFailureLine(error));
   Deno.exit(1);
 });

@@ -1,11 +1,11 @@
 // The origin on Node: parse env → open pools → migrate (local) → serve → shut down on SIGTERM/SIGINT.
 import { createApp } from '../app.ts';
-import { createMetricsApp } from '../http/metrics.ts';
+import { createMetricsApp } from '../features/health/api/metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { maskSecretsInText } from '../observability/redact.ts';
-import { buildDependencies, loadConfig, StartupRefused } from './bootstrap.ts';
+import { buildDependencies, loadConfig } from './bootstrap.ts';
 import { startNodeServer } from './node-server.ts';
+import { listenRefusal, startupFailureLine } from './startup-lines.ts';
 
 /**
  * Signals are handled from the first moment: a stop requested while the databases open (an embedded PGlite
@@ -110,35 +110,7 @@ async function main() {
   });
 }
 
-/** A listen failure as the one line an operator needs: what is wrong and which variable fixes it. */
-function listenRefusal(error: unknown, variable: string, host: string, port: number): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'EADDRINUSE') {
-    return new StartupRefused(
-      `startup error: port ${port} is in use on ${host}; stop the other process or set ${variable}=<a free port>`,
-    );
-  }
-  if (code === 'EACCES') {
-    return new StartupRefused(
-      `startup error: not allowed to listen on port ${port}; set ${variable} to a port above 1023`,
-    );
-  }
-  if (code === 'EADDRNOTAVAIL') {
-    return new StartupRefused(
-      `startup error: ${host} is not an address of this machine; set HOST=127.0.0.1 (or 0.0.0.0 in a container)`,
-    );
-  }
-  return error;
-}
-
 main().catch((error: unknown) => {
-  if (error instanceof StartupRefused) {
-    console.error(error.message);
-  } else {
-    // Unexpected failures can carry a connection string; the start line must never show a secret.
-    console.error(
-      `startup error: ${maskSecretsInText(error instanceof Error ? error.message : String(error))}`,
-    );
-  }
+  console.error(startupFailureLine(error));
   process.exit(1);
 });

@@ -19,7 +19,9 @@ export function apiBodyLimit(options: {
       }),
   });
   return async (c, next) => {
-    if (options.exempt(c)) return next();
+    // GET and HEAD carry no body here (@hono/node-server never reads one), and asking for it would build a
+    // full fetch Request for every read.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || options.exempt(c)) return next();
     return limit(c, next);
   };
 }

@@ -1,11 +1,14 @@
 // One log line per request: method, route template, status, duration and trace_id.
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { Logger } from '../observability/logger.ts';
+import { type Logger, unmaskedSibling } from '../observability/logger.ts';
+import { maskSecretsInText } from '../observability/redact.ts';
 import { clientIp } from './client-ip.ts';
 import type { AppBindings } from './types.ts';
 
 export function requestLogger(logger: Logger): MiddlewareHandler<AppBindings> {
+  // Every field of the line is built here from checked values (the path is masked): no per-field walk.
+  const lines = unmaskedSibling(logger);
   return async (c, next) => {
     const started = performance.now();
     const traceId = c.get('requestId');
@@ -23,13 +26,13 @@ export function requestLogger(logger: Logger): MiddlewareHandler<AppBindings> {
     const line = {
       method: c.req.method,
       route: routePath(c, -1),
-      path: c.req.path,
+      path: maskSecretsInText(c.req.path),
       status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
       trace_id: traceId,
       client_ip: clientIp(c),
     };
-    if (status >= 500) logger.error(line, 'request');
-    else logger.info(line, 'request');
+    if (status >= 500) lines.error(line, 'request');
+    else lines.info(line, 'request');
   };
 }

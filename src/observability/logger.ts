@@ -88,3 +88,24 @@ export function createLogger(options: LoggerOptions): Logger {
   // out together (whole lines only); pino flushes the rest synchronously when the process exits.
   return pino(pinoOptions, pino.destination({ dest: 1, sync: false }));
 }
+
+const unmaskedSiblings = new WeakMap<Logger, Logger>();
+
+/**
+ * For lines whose every field the caller built from checked values (the request log): the same destination,
+ * level, base fields and time format as `logger`, without its per-line masking (redact paths, the formatter
+ * that walks every field, the message hook), which is most of what a line costs. Free text the caller puts in
+ * (a path) it masks itself.
+ */
+export function unmaskedSibling(logger: Logger): Logger {
+  let sibling = unmaskedSiblings.get(logger);
+  if (!sibling) {
+    const destination = (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym];
+    sibling = pino(
+      { level: logger.level, base: logger.bindings(), timestamp: pino.stdTimeFunctions.isoTime },
+      destination,
+    );
+    unmaskedSiblings.set(logger, sibling);
+  }
+  return sibling;
+}

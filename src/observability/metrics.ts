@@ -1,10 +1,21 @@
 // Prometheus metrics (prom-client), one registry per origin: tests build as many apps as they like without
-// sharing series. Requests are counted by the middleware in src/http/metrics.ts, job runs by the scheduler's
+// sharing series. Requests are counted by the middleware in src/http/metrics.ts (served by features/health/api/metrics.ts), job runs by the scheduler's
 // observer hook, and the gauges (jobs loaded, overdue jobs, pool usage, dependencies up, file volume space) are read
 // when /metrics is scraped.
 // The series names are the contract with docker/monitoring (Grafana dashboard, test/unit/monitoring-assets).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { SchedulerObserver } from '../scheduler/types.ts';
+
+/**
+ * What the scheduler tells the metrics about runs, as this replica records them (never reads the database).
+ * Declared here, where it is implemented, so infrastructure imports nothing from the scheduler; the scheduler's
+ * options accept any object of this shape.
+ */
+export interface RunObserver {
+  /** A scheduled or catch-up run started here; lag is its start minus its scheduled_for. */
+  runStarted?(event: { func: string; trigger: string; lagSeconds: number }): void;
+  /** Rows this replica wrote with a final status (succeeded, failed, timed_out, dead, skipped, missed). */
+  runRecorded?(event: { func: string; status: string; durationSeconds?: number; count?: number }): void;
+}
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC): once per process, so only the entry asks for them. */
@@ -27,7 +38,7 @@ export interface Metrics {
   readonly contentType: string;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Handed to the scheduler engine: it reports run outcomes here, nothing reads the database for them. */
-  readonly scheduler: SchedulerObserver;
+  readonly scheduler: RunObserver;
   /** Refreshes the gauges from their sources, then renders the text exposition. */
   render(sources: GaugeSources): Promise<string>;
 }

@@ -36,9 +36,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // which are armed from that same instant, fire at once for past ticks and claim them like any replica
     // (replicas starting together must not record a tick as missed that another is about to claim).
     const boundary = new Date(startAt.getTime() - ctx.catchupMarginMs);
-    await maintenance.catchUp(startAt, ctx.catchupMarginMs);
+    // A catch-up or sweep that fails here (a deadlock victim, a dropped connection) is not a reason to refuse
+    // to start: the poll runs both again every interval.
+    await maintenance.catchUp(startAt, ctx.catchupMarginMs).catch((error: unknown) => {
+      log.warn({ err: error }, 'catch-up at start failed; the next poll retries it');
+    });
     await timers.reloadAll(boundary);
-    await maintenance.sweepExpiredLeases();
+    await maintenance.sweepExpiredLeases().catch((error: unknown) => {
+      log.warn({ err: error }, 'lease sweep at start failed; the next poll retries it');
+    });
     runner.kick();
     state.pollTimer = setInterval(() => void maintenance.poll(), ctx.pollMs);
     log.info({ armed: state.armed.size, lease_ms: ctx.leaseMs, poll_ms: ctx.pollMs }, 'scheduler started');

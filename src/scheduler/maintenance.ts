@@ -76,12 +76,17 @@ export function createMaintenance(
         (await sql.selectRecordedTicks(tx, jobId, fires[0]!, fires.at(-1)!)).map((tick) => tick.getTime()),
       );
       const unclaimed = fires.filter((fire) => !recorded.has(fire.getTime()));
+      const coveredUntil =
+        job.misfirePolicy === 'run_once' && unclaimed.length > 0
+          ? await sql.lastCatchupQueuedAt(tx, jobId, unclaimed[0]!)
+          : undefined;
       const plan = planMisfires(
         unclaimed,
         now,
         job.misfirePolicy,
         job.misfireGraceSeconds,
         job.misfireMaxCatchup,
+        coveredUntil,
       );
       const toRun = new Set(plan.run);
       let written = 0;

@@ -26,6 +26,10 @@ export interface MisfirePlan {
  * Ticks no replica claimed: those late by at most the grace run (a late start is tolerated); the rest are
  * misfires: `skip` records them as missed, `run_once` runs the latest one (unless an in-grace tick already
  * runs), `run_all` runs the newest `maxCatchup` of them. Every tick ends up as exactly one row.
+ *
+ * `coveredUntil` (run_once only) is when this job's latest catch-up run was queued: ticks already due then
+ * belong to the outage that run stands for, so they are recorded as missed. Without it, an outage seen in
+ * several sweep passes (replicas starting one after another, each with its own horizon) ran once per pass.
  */
 export function planMisfires(
   ticks: readonly Date[],
@@ -33,11 +37,14 @@ export function planMisfires(
   policy: MisfirePolicy,
   graceSeconds: number,
   maxCatchup: number,
+  coveredUntil?: Date,
 ): MisfirePlan {
+  const covered: Date[] = [];
   const inGrace: Date[] = [];
   const misfired: Date[] = [];
   for (const tick of ticks) {
-    if (now.getTime() - tick.getTime() <= graceSeconds * 1000) inGrace.push(tick);
+    if (policy === 'run_once' && coveredUntil && tick.getTime() <= coveredUntil.getTime()) covered.push(tick);
+    else if (now.getTime() - tick.getTime() <= graceSeconds * 1000) inGrace.push(tick);
     else misfired.push(tick);
   }
   let runMisfired: Date[] = [];
@@ -46,7 +53,7 @@ export function planMisfires(
   const running = new Set(runMisfired);
   return {
     run: [...runMisfired, ...inGrace],
-    missed: misfired.filter((tick) => !running.has(tick)),
+    missed: [...covered, ...misfired.filter((tick) => !running.has(tick))],
   };
 }
 

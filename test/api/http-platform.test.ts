@@ -47,6 +47,14 @@ describe('CORS allowlist', () => {
     }
   });
 
+  it('gives a request without Origin no CORS headers but Vary: Origin, so caches keep the two apart', async () => {
+    const response = await api.app.request(path('/auth/me'), { headers: bearer(viewer) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(response.headers.get('vary')).toContain('Origin');
+  });
+
   it('echoes a listed origin on real responses, errors included, and exposes ETag and X-Request-Id', async () => {
     const ok = await api.app.request(path('/auth/me'), { headers: { Origin: ALLOWED, ...bearer(viewer) } });
     expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED);

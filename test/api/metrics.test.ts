@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/index.ts';
-import { createMetricsApp } from '../../src/http/metrics.ts';
+import { createMetricsApp } from '../../src/features/health/api/metrics.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 import { parseScrape, scrape } from '../support/metrics.ts';

@@ -31,6 +31,8 @@ const PLACEHOLDER_ENV = [
   'JWT_SECRET_KEY=placeholder-jwt-secret',
   'UPSTASH_REDIS_REST_TOKEN=placeholder-upstash-token',
   'GRAFANA_ADMIN_PASSWORD=placeholder-grafana-password',
+  'TLS_DOMAIN=app.example.com',
+  'ACME_EMAIL=ops@example.com',
   '',
 ].join('\n');
 const placeholderEnv = join(tmp, 'placeholder.env');
@@ -104,6 +106,7 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
         const services = await activeServices(variant, profiles);
         const expected = ['api', 'nginx', 'redis'];
         if (variant === 'local') expected.push('postgres');
+        if (variant === 'aws') expected.push('certbot');
         if (profiles.includes('edge')) expected.push('srh');
         if (profiles.includes('monitoring'))
           expected.push('alertmanager', 'grafana', 'postgres-exporter', 'prometheus', 'redis-exporter');
@@ -175,6 +178,49 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
     expect(local.services['postgres-exporter']!.environment).toMatchObject({
       DATA_SOURCE_URI: 'postgres:5432/app_db?sslmode=disable',
       DATA_SOURCE_PASS: 'placeholder-postgres-password',
+    });
+  });
+
+  it('terminates TLS in nginx on aws: TLS templates, certificate volume, certbot first', async () => {
+    const { services, volumes } = await rendered('aws');
+    const { nginx, certbot } = services;
+    expect(nginx!.volumes).toEqual(
+      expect.arrayContaining([
+        `${root}/nginx/templates-tls:/etc/nginx/templates:ro`,
+        `${root}/nginx/snippets:/etc/nginx/snippets:ro`,
+        `${root}/nginx/entrypoint/40-tls-reload.sh:/docker-entrypoint.d/40-tls-reload.sh:ro`,
+        'letsencrypt:/etc/letsencrypt:ro',
+        'acme-webroot:/var/www/acme:ro',
+      ]),
+    );
+    // The plain template is replaced, not mounted beside it.
+    expect(nginx!.volumes!.filter((v) => v.includes(':/etc/nginx/templates:'))).toHaveLength(1);
+    expect(nginx!.environment).toMatchObject({
+      NGINX_SERVER_NAME: 'app.example.com',
+      NGINX_HTTPS_LISTEN: '443',
+      NGINX_TLS_CERTIFICATE: '/etc/letsencrypt/app-server/current/fullchain.pem',
+      NGINX_ACME_ROOT: '/var/www/acme',
+    });
+    expect(nginx!.depends_on).toMatchObject({ certbot: { condition: 'service_healthy' } });
+    expect(certbot!.volumes).toEqual(
+      expect.arrayContaining(['letsencrypt:/etc/letsencrypt:rw', 'acme-webroot:/var/www/acme:rw']),
+    );
+    expect(certbot!.environment).toMatchObject({
+      TLS_DOMAIN: 'app.example.com',
+      ACME_EMAIL: 'ops@example.com',
+    });
+    expect(Object.keys(volumes)).toEqual(expect.arrayContaining(['letsencrypt', 'acme-webroot']));
+    // The local file serves plain HTTP.
+    const local = await rendered('local');
+    expect(local.services.nginx!.volumes).toContain(`${root}/nginx/templates:/etc/nginx/templates:ro`);
+    expect(local.services.certbot).toBeUndefined();
+  });
+
+  it('refuses to render the aws file without TLS_DOMAIN', async () => {
+    const withoutDomain = join(tmp, 'without-domain.env');
+    writeFileSync(withoutDomain, 'ACME_EMAIL=ops@example.com\n');
+    await expect(compose('aws', [], ['config', '-q'], withoutDomain)).rejects.toMatchObject({
+      stderr: expect.stringContaining('set TLS_DOMAIN'),
     });
   });
 

@@ -1,14 +1,28 @@
 // The origin under Deno (src/entry/deno.ts through `deno task start`, the pinned npm deno 2.9.5) with
 // embedded defaults: PGlite in a temp DATA_DIR, a free port. Checks health, an API error envelope, and
-// a graceful exit on SIGTERM.
+// a graceful exit on SIGTERM; a busy port is the Node entry's one line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/edge-worker.ts';
 import { freePort } from '../support/ports.ts';
 import { spawnTestProcess, type TestProcess } from '../support/processes.ts';
+import { seedEmbeddedDatabases } from '../support/real-servers.ts';
+
+const denoEnv = (env: Record<string, string>) => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DENO_DIR: join(PROJECT_ROOT, '.deno'),
+  DENO_NO_UPDATE_CHECK: '1',
+  NO_COLOR: '1',
+  APP_ENV: 'test',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  ...env,
+});
 
 describe('origin on Deno (embedded defaults)', () => {
   let deno: TestProcess;
@@ -24,19 +38,7 @@ describe('origin on Deno (embedded defaults)', () => {
     url = `http://127.0.0.1:${port}`;
     deno = spawnTestProcess(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['task', 'start'], {
       cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DENO_DIR: join(PROJECT_ROOT, '.deno'),
-        DENO_NO_UPDATE_CHECK: '1',
-        NO_COLOR: '1',
-        APP_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        METRICS_PORT: String(metricsPort),
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-      },
+      env: denoEnv({ PORT: String(port), METRICS_PORT: String(metricsPort), DATA_DIR: dataDir }),
     });
     await deno.waitForOutput(/"runtime":"deno".*ready on http/, 90_000);
   });
@@ -122,5 +124,32 @@ describe('origin on Deno (embedded defaults)', () => {
     const code = await deno.stop(15_000);
     expect(deno.output()).toMatch(/"msg":"shutdown complete"/);
     expect(code).toBe(0);
+  });
+});
+
+describe('origin on Deno: a port that is taken', () => {
+  it('prints the same one line as on Node, naming PORT, and never starts the scheduler', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'app-server-deno-busy-'));
+    try {
+      await seedEmbeddedDatabases(dataDir, {});
+      const deno = spawnTestProcess(join(PROJECT_ROOT, 'node_modules/deno/deno'), ['task', 'start'], {
+        cwd: PROJECT_ROOT,
+        env: denoEnv({ PORT: String(port), DATA_DIR: dataDir }),
+      });
+      const code = await new Promise<number | null>((resolve) => deno.child.once('exit', resolve));
+      expect(code).not.toBe(0);
+      const lines = deno.output().trim().split('\n');
+      expect(lines.at(-1)).toBe(
+        `startup error: port ${port} is in use on 127.0.0.1; stop the other process or set PORT=<a free port>`,
+      );
+      expect(deno.output()).not.toMatch(/scheduler started|AddrInUse|EADDRINUSE|Listening on|ready on/);
+      await deno.stop();
+    } finally {
+      squatter.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -170,7 +170,13 @@ describe('scripts/deploy/deploy-compose.sh', () => {
 });
 
 describe.skipIf(!shellcheck && !inCi)('shellcheck', () => {
-  const scripts = ['scripts', 'scripts/deploy', 'docker/postgres/init', 'nginx/entrypoint'].flatMap((dir) =>
+  const scripts = [
+    'scripts',
+    'scripts/deploy',
+    'docker/postgres/init',
+    'docker/certbot',
+    'nginx/entrypoint',
+  ].flatMap((dir) =>
     readdirSync(join(root, dir))
       .filter((name) => /\.(sh|envsh)$/.test(name))
       .map((name) => `${dir}/${name}`),

@@ -27,14 +27,25 @@ function rewrite(text: string, pattern: RegExp, replacement: string): string {
 
 export interface RunningNginx {
   url: string;
+  /** The HTTPS address when started with `tls` (nginx/templates-tls/). */
+  httpsUrl?: string;
   dir: string;
   stop(): Promise<void>;
   errorLog(): string;
 }
 
+export interface NginxTlsOptions {
+  serverName: string;
+  certificateFile: string;
+  keyFile: string;
+  acmeRoot: string;
+}
+
 export async function startNginx(options: {
   upstreamPort: number;
   clientMaxBodySize: string;
+  /** Render the TLS server blocks (compose.aws) instead of the plain one. */
+  tls?: NginxTlsOptions;
 }): Promise<RunningNginx> {
   const binary = findNginxBinary();
   if (!binary) throw new Error('nginx not found');
@@ -43,14 +54,27 @@ export async function startNginx(options: {
   mkdirSync(confD);
   mkdirSync(join(dir, 'cache'));
   const port = await freePort();
+  const httpsPort = options.tls ? await freePort() : undefined;
 
-  const template = readFileSync(join(root, 'nginx/templates/default.conf.template'), 'utf8');
-  const server = renderTemplate(template, {
+  const { tls } = options;
+  const template = readFileSync(
+    join(root, tls ? 'nginx/templates-tls/default.conf.template' : 'nginx/templates/default.conf.template'),
+    'utf8',
+  );
+  let server = renderTemplate(template, {
     NGINX_UPSTREAM: `127.0.0.1:${options.upstreamPort}`,
     NGINX_LISTEN: `127.0.0.1:${port}`,
     NGINX_CLIENT_MAX_BODY_SIZE: options.clientMaxBodySize,
+    ...(tls && {
+      NGINX_HTTPS_LISTEN: `127.0.0.1:${httpsPort}`,
+      NGINX_SERVER_NAME: tls.serverName,
+      NGINX_TLS_CERTIFICATE: tls.certificateFile,
+      NGINX_TLS_CERTIFICATE_KEY: tls.keyFile,
+      NGINX_ACME_ROOT: tls.acmeRoot,
+    }),
   });
   if (/\$\{\w+\}/.test(server)) throw new Error('the template uses a variable this harness does not set');
+  server = rewrite(server, /\/etc\/nginx\/snippets\//g, `${join(root, 'nginx/snippets')}/`);
   writeFileSync(join(confD, 'default.conf'), server);
 
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -86,7 +110,7 @@ export async function startNginx(options: {
     outcome = await until(
       async () => {
         if (child.exitCode !== null) return 'exited' as const;
-        await fetch(`${url}/__nginx_ready`, { method: 'HEAD' });
+        await fetch(`${url}/__nginx_ready`, { method: 'HEAD', redirect: 'manual' });
         return 'ready' as const;
       },
       { timeoutMs: 20_000, what: 'nginx accepting requests' },
@@ -99,6 +123,7 @@ export async function startNginx(options: {
 
   return {
     url,
+    ...(httpsPort && { httpsUrl: `https://127.0.0.1:${httpsPort}` }),
     dir,
     errorLog: () => readFileSync(join(dir, 'error.log'), 'utf8'),
     async stop() {

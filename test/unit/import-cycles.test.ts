@@ -1,7 +1,8 @@
 // No import cycles in src/ and views/, type-only imports included (what `madge --circular` checks; madge's
-// TypeScript parser does not run against TypeScript 7 here, so the graph is read directly).
+// TypeScript parser does not run against TypeScript 7 here, so the graph is read directly), and the layering of
+// ARCHITECTURE.md: infrastructure imports nothing above it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/origin-process.ts';
 
@@ -49,6 +50,57 @@ function findCycles(graph: Map<string, string[]>): string[][] {
   for (const file of graph.keys()) if (!done.has(file)) visit(file);
   return cycles.map((cycle) => cycle.map((file) => relative(PROJECT_ROOT, file)));
 }
+
+/** The infrastructure of ARCHITECTURE.md: the folders (and files) under src/ that import nothing above them. */
+const INFRASTRUCTURE = [
+  'config',
+  'lib',
+  'observability',
+  'db',
+  'kv',
+  'secrets',
+  'http',
+  'audit',
+  'version.ts',
+];
+
+/** The first part of a path under src/ (a folder or a top-level file), or `views` for the views. */
+function layerOf(file: string): string {
+  const [top, name] = relative(PROJECT_ROOT, file).split(sep);
+  return top === 'src' ? name! : top!;
+}
+
+/** Every import from infrastructure to anything that is not infrastructure, as "from -> to". */
+function layeringViolations(graph: Map<string, string[]>): string[] {
+  const isInfrastructure = (file: string) => INFRASTRUCTURE.includes(layerOf(file));
+  return [...graph]
+    .filter(([file]) => isInfrastructure(file))
+    .flatMap(([file, targets]) =>
+      targets
+        .filter((target) => !isInfrastructure(target))
+        .map((target) => `${relative(PROJECT_ROOT, file)} -> ${relative(PROJECT_ROOT, target)}`),
+    );
+}
+
+describe('layering', () => {
+  it('infrastructure (config, lib, observability, db, kv, secrets, http, audit) imports nothing above it', () => {
+    expect(layeringViolations(importGraph(['src']))).toEqual([]);
+  });
+
+  it('the check finds an import from infrastructure into a feature, the scheduler or the entries', () => {
+    const at = (path: string) => join(PROJECT_ROOT, path);
+    const graph = new Map([
+      [at('src/http/metrics.ts'), [at('src/features/health/health.checks.ts'), at('src/db/index.ts')]],
+      [at('src/observability/metrics.ts'), [at('src/scheduler/types.ts')]],
+      [at('src/features/jobs/jobs.service.ts'), [at('src/scheduler/cron.ts'), at('src/db/index.ts')]],
+      [at('src/db/index.ts'), [at('src/version.ts')]],
+    ]);
+    expect(layeringViolations(graph)).toEqual([
+      'src/http/metrics.ts -> src/features/health/health.checks.ts',
+      'src/observability/metrics.ts -> src/scheduler/types.ts',
+    ]);
+  });
+});
 
 describe('import cycles', () => {
   it('src/ and views/ have none, type-only imports included', () => {

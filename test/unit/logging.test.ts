@@ -57,6 +57,15 @@ describe('request log lines', () => {
     expect(lines[1]!.route).toBe('/probe/boom');
   });
 
+  it('masks credentials a client put in the path, and keeps the base fields', async () => {
+    const { app, log } = await appWithLog();
+    await app.request('/probe/items/password=hunter2-in-path');
+    const [line] = requestLines(log.lines);
+    expect(line!.path).toBe('/probe/items/password=***');
+    expect(JSON.stringify(log.lines)).not.toContain('hunter2-in-path');
+    expect(line!.service).toBe('app-server');
+  });
+
   it('follows LOG_LEVEL', async () => {
     const { app, log } = await appWithLog({ LOG_LEVEL: 'WARN' });
     await app.request('/healthz');

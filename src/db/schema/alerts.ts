@@ -94,3 +94,8 @@ export const alertDeliveries = pgTable(
     index('alert_deliveries_created_idx').on(table.createdAt.desc()),
   ],
 );
+
+export type AlertChannelRow = typeof alertChannels.$inferSelect;
+export type AlertIncidentRow = typeof alertIncidents.$inferSelect;
+export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
+export type AlertIncidentKind = (typeof ALERT_INCIDENT_KINDS)[number];

@@ -16,6 +16,15 @@ import {
 export const OVERLAP_POLICIES = ['skip', 'allow', 'queue_one'] as const;
 export const MISFIRE_POLICIES = ['skip', 'run_once', 'run_all'] as const;
 
+/**
+ * Bounds of a job's own run-history retention (the check constraints, the API schema and the admin form all
+ * read these): at most 100,000 runs kept, at most ten years.
+ */
+export const RETENTION_LIMITS = {
+  maxRuns: { min: 1, max: 100_000 },
+  maxAgeDays: { min: 1, max: 3650 },
+} as const;
+
 export const scheduledJobs = pgTable(
   'scheduled_jobs',
   {
@@ -39,6 +48,9 @@ export const scheduledJobs = pgTable(
       .default('run_once'),
     misfireGraceSeconds: integer('misfire_grace_seconds').notNull().default(60),
     misfireMaxCatchup: integer('misfire_max_catchup').notNull().default(10),
+    /** This job's own run-history limits; null: the global prune_runs policy decides. */
+    retentionMaxRuns: integer('retention_max_runs'),
+    retentionMaxAgeDays: integer('retention_max_age_days'),
     lastRunAt: timestamp('last_run_at', { withTimezone: true }),
     /** When a run last succeeded: the overdue check measures from here (or from updated_at). */
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
@@ -63,6 +75,14 @@ export const scheduledJobs = pgTable(
     index('scheduled_jobs_last_run_at_idx').on(table.lastRunAt),
     check('scheduled_jobs_timeout_positive', sql`${table.timeoutSeconds} > 0`),
     check('scheduled_jobs_retries_range', sql`${table.maxRetries} between 0 and 100`),
+    check(
+      'scheduled_jobs_retention_max_runs_range',
+      sql`${table.retentionMaxRuns} between ${sql.raw(String(RETENTION_LIMITS.maxRuns.min))} and ${sql.raw(String(RETENTION_LIMITS.maxRuns.max))}`,
+    ),
+    check(
+      'scheduled_jobs_retention_max_age_days_range',
+      sql`${table.retentionMaxAgeDays} between ${sql.raw(String(RETENTION_LIMITS.maxAgeDays.min))} and ${sql.raw(String(RETENTION_LIMITS.maxAgeDays.max))}`,
+    ),
   ],
 );
 

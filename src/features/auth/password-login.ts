@@ -1,7 +1,7 @@
 // Password login shared by the API token endpoint and the admin session: the login guard (per-IP rate limit,
 // per-user lockout), a constant-cost check for unknown users, and the audit rows for success and failure.
 import type { Context } from 'hono';
-import { auditContext, recordAudit } from '../../audit/record-audit.ts';
+import { actorOf, recordAudit } from '../../audit/record-audit.ts';
 import type { UserRow } from '../../db/schema/index.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { AppError } from '../../http/errors.ts';
@@ -25,11 +25,9 @@ export async function loginWithPassword(
   const user = await findUserByUsername(db.app.drizzle, username);
   // Unknown users cost a hash verification too, so timing does not reveal which names exist.
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  const audit = auditContext(c, username);
   if (!user || !valid || user.disabled) {
     const { locked } = await guard.afterFailure(username);
-    await recordAudit(db.app.drizzle, {
-      ...audit,
+    await recordAudit(db.app.drizzle, actorOf(c, username), {
       action: 'auth.login_failed',
       targetType: 'user',
       targetId: user?.id ?? null,
@@ -42,9 +40,7 @@ export async function loginWithPassword(
   await guard.afterSuccess(username);
   await db.app.drizzle.transaction(async (tx) => {
     await markLogin(tx, user.id);
-    await recordAudit(tx, {
-      ...audit,
-      actor: user.username,
+    await recordAudit(tx, actorOf(c, user.username), {
       action: 'auth.login',
       targetType: 'user',
       targetId: user.id,

@@ -1,9 +1,12 @@
 // API tokens: long random secrets stored as sha256 hashes. The token is returned once, at creation.
-// A token's hash is the lookup key, so nothing compares secrets byte by byte in application code.
+// A token's hash is the lookup key, so nothing compares secrets byte by byte in application code. Issuing and
+// revoking commit with their audit row in one transaction.
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { type Actor, recordAudit } from '../../audit/record-audit.ts';
 import type { Drizzle } from '../../db/index.ts';
 import { type ApiTokenRow, apiTokens } from '../../db/schema/index.ts';
+import { AppError } from '../../http/errors.ts';
 import type { Role } from '../../http/principal.ts';
 
 export const API_TOKEN_PREFIX = 'ast_';
@@ -73,6 +76,47 @@ export async function revokeApiToken(db: Drizzle, id: string): Promise<ApiTokenR
     .where(eq(apiTokens.id, id))
     .returning();
   return row;
+}
+
+/** Issues a token on someone's behalf, audited (`token.create`); the token itself is in the answer only. */
+export async function issueApiToken(
+  db: Drizzle,
+  actor: Actor,
+  input: { name: string; role: Role; expiresInDays?: number | undefined },
+): Promise<{ token: string; view: ApiTokenView }> {
+  return db.transaction(async (tx) => {
+    const created = await createApiToken(tx, {
+      name: input.name,
+      role: input.role,
+      createdBy: actor.subject,
+      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+    });
+    const view = toApiTokenView(created.row);
+    await recordAudit(tx, actor, {
+      action: 'token.create',
+      targetType: 'api_token',
+      targetId: created.row.id,
+      after: view,
+    });
+    return { token: created.token, view };
+  });
+}
+
+/** Revokes a token (again is harmless: the first revocation time stays), audited (`token.revoke`). */
+export async function withdrawApiToken(db: Drizzle, actor: Actor, id: string): Promise<ApiTokenView> {
+  const before = await findApiTokenById(db, id);
+  if (!before) throw new AppError(404, 'not_found', 'No such API token');
+  return db.transaction(async (tx) => {
+    const revoked = toApiTokenView((await revokeApiToken(tx, id))!);
+    await recordAudit(tx, actor, {
+      action: 'token.revoke',
+      targetType: 'api_token',
+      targetId: id,
+      before: toApiTokenView(before),
+      after: revoked,
+    });
+    return revoked;
+  });
 }
 
 /** The live (not revoked, not expired) token with this value, marking it used at most once a minute. */

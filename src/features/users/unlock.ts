@@ -1,7 +1,7 @@
 // Unlocking a user whose logins are locked out (LOGIN_LOCKOUT_THRESHOLD failures): the lock lives in the kv
 // store (the login guard's keys); the unlock is audited. Used by the API and the admin users page.
 import type { Context } from 'hono';
-import { auditContext, recordAudit } from '../../audit/record-audit.ts';
+import { actorOf, recordAudit } from '../../audit/record-audit.ts';
 import type { UserRow } from '../../db/schema/index.ts';
 import type { AppBindings } from '../../http/types.ts';
 import { createLoginGuard } from '../auth/login-guard.ts';
@@ -16,8 +16,7 @@ export async function unlockLogin(
   const guard = createLoginGuard(kv, config.auth);
   const until = await guard.lockedUntil(row.username);
   await guard.unlock(row.username);
-  await recordAudit(db.app.drizzle, {
-    ...auditContext(c),
+  await recordAudit(db.app.drizzle, actorOf(c), {
     action: 'user.unlock',
     targetType: 'user',
     targetId: row.id,

@@ -1,11 +1,14 @@
 // Users: create, list, change role, disable, reset password, and the bootstrap admin from the config.
-// Rows leave this module only as UserView (no password hash).
+// Rows leave this module only as UserView (no password hash). The changes people make through the API and the
+// admin UI (addUser, changeUser, resetUserPassword) commit with their audit row in one transaction.
 import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import { type Actor, recordAudit } from '../../audit/record-audit.ts';
 import type { Config } from '../../config/index.ts';
 import type { Drizzle } from '../../db/index.ts';
 import { type UserRow, users } from '../../db/schema/index.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Role } from '../../http/principal.ts';
+import { isUniqueViolation } from '../../http/resource-errors.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 
 export interface UserView {
@@ -73,15 +76,6 @@ export async function createUser(
   }
 }
 
-/** Postgres 23505, whether the driver's error arrives bare or wrapped by drizzle (as `cause`). */
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 3; depth++) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 export async function updateUser(
   db: Drizzle,
   id: string,
@@ -103,6 +97,90 @@ export async function updateUser(
   }
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
   return row;
+}
+
+const noSuchUser = () => new AppError(404, 'not_found', 'No such user');
+
+/** The user, or the API's 404. */
+export async function getUser(db: Drizzle, id: string): Promise<UserRow> {
+  const row = await findUserById(db, id);
+  if (!row) throw noSuchUser();
+  return row;
+}
+
+/** Creates a user on someone's behalf (created_by is the actor) and audits it (`user.create`). */
+export async function addUser(
+  db: Drizzle,
+  actor: Actor,
+  input: { username: string; password: string; role: Role },
+): Promise<UserView> {
+  return db.transaction(async (tx) => {
+    const created = toUserView(await createUser(tx, { ...input, createdBy: actor.subject }));
+    await recordAudit(tx, actor, {
+      action: 'user.create',
+      targetType: 'user',
+      targetId: created.id,
+      after: created,
+    });
+    return created;
+  });
+}
+
+/**
+ * Changes a user's role or disables/enables them, audited (`user.update`, `user.disable`). An admin cannot lock
+ * themselves out by accident; another admin has to do it.
+ */
+export async function changeUser(
+  db: Drizzle,
+  actor: Actor,
+  id: string,
+  changes: { role?: Role | undefined; disabled?: boolean | undefined },
+): Promise<UserView> {
+  const before = await getUser(db, id);
+  if (before.username.toLowerCase() === actor.subject.toLowerCase()) {
+    if (changes.disabled === true || (changes.role && changes.role !== 'admin')) {
+      throw new AppError(409, 'conflict', 'You cannot disable or demote yourself');
+    }
+  }
+  return db.transaction(async (tx) => {
+    const after = await updateUser(tx, id, {
+      ...(changes.role !== undefined ? { role: changes.role } : {}),
+      ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+    });
+    if (!after) throw noSuchUser();
+    const updated = toUserView(after);
+    await recordAudit(tx, actor, {
+      action: changes.disabled === true ? 'user.disable' : 'user.update',
+      targetType: 'user',
+      targetId: id,
+      before: toUserView(before),
+      after: updated,
+    });
+    return updated;
+  });
+}
+
+/** Sets a new password, audited (`user.reset_password`): the row says the password changed, never what it is. */
+export async function resetUserPassword(
+  db: Drizzle,
+  actor: Actor,
+  id: string,
+  password: string,
+): Promise<UserView> {
+  const before = await getUser(db, id);
+  return db.transaction(async (tx) => {
+    const after = await updateUser(tx, id, { password });
+    if (!after) throw noSuchUser();
+    const updated = toUserView(after);
+    await recordAudit(tx, actor, {
+      action: 'user.reset_password',
+      targetType: 'user',
+      targetId: id,
+      before: { password_changed_at: before.passwordChangedAt.toISOString() },
+      after: { password_changed_at: updated.password_changed_at },
+    });
+    return updated;
+  });
 }
 
 export async function markLogin(db: Drizzle, id: string): Promise<void> {

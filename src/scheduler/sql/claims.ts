@@ -32,6 +32,8 @@ export async function insertClaims(
          heartbeat_at, lease_expires_at)
        select id, tick::timestamptz, 'schedule', 'running', 1, $3, clock_timestamp(), now(), now() + $4::interval
        from job where active
+       -- One order on every replica: two batches inserting the same ticks in different orders would deadlock.
+       order by id, tick
        on conflict (job_id, scheduled_for) where trigger in ('schedule', 'catchup') do nothing
        returning id, job_id, scheduled_for, trigger, status, attempt
      )

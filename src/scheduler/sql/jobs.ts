@@ -17,10 +17,15 @@ export async function selectJobsToArm(db: SqlExecutor, armedIds: string[]): Prom
   return rows.map(normaliseJob);
 }
 
-/** The job row under its row lock: every decision about a job's runs is taken holding it. */
+/**
+ * The job row under its row lock: every decision about a job's runs is taken holding it. `for no key update`
+ * (what an UPDATE of non-key columns takes) serialises the engine's decisions just the same, but does not block
+ * the foreign-key check of a run being inserted for the job: with `for update`, a catch-up holding the lock and
+ * inserting tick T waited on another replica's claim of T, whose key check waited on the lock — a deadlock.
+ */
 export async function lockJob(tx: SqlExecutor, jobId: string): Promise<EngineJob | undefined> {
   const [row] = await tx.query<EngineJob>(
-    `select ${JOB_COLUMNS} from scheduled_jobs where id = $1 for update`,
+    `select ${JOB_COLUMNS} from scheduled_jobs where id = $1 for no key update`,
     [jobId],
   );
   return row && normaliseJob(row);

@@ -24,6 +24,20 @@ export async function selectRecordedTicks(
   return rows.map((row) => asDate(row.scheduledFor)!);
 }
 
+/** When the job's latest catch-up run before `before` was queued (undefined if it has none). */
+export async function lastCatchupQueuedAt(
+  tx: SqlExecutor,
+  jobId: string,
+  before: Date,
+): Promise<Date | undefined> {
+  const [row] = await tx.query<Pick<JobRunRow, 'createdAt'>>(
+    `select created_at as "createdAt" from job_runs where job_id = $1 and trigger = 'catchup'
+       and scheduled_for < $2 order by scheduled_for desc limit 1`,
+    [jobId, before.toISOString()],
+  );
+  return asDate(row?.createdAt) ?? undefined;
+}
+
 /** A tick no replica claimed: queued as a catch-up run, or recorded as missed. Zero rows if it has one. */
 export async function insertMissedTick(
   tx: SqlExecutor,

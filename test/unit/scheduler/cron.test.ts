@@ -118,6 +118,19 @@ describe('policies', () => {
     expect(planMisfires(ticks, now, 'skip', 60, 10)).toEqual({ run: [ticks[3]], missed: ticks.slice(0, 3) });
   });
 
+  it('run_once records ticks already due when its last catch-up run was queued as missed (one run per outage)', () => {
+    const queuedAt = new Date('2026-01-01T10:02:30Z');
+    // A later pass sees ticks 1-2 (already due when the earlier catch-up was queued) and 3-4 (due after it).
+    const plan = planMisfires(ticks, now, 'run_once', 0, 10, queuedAt);
+    expect(plan.run).toEqual([ticks[3]]);
+    expect(plan.missed).toEqual([ticks[0], ticks[1], ticks[2]]);
+    // Every tick covered: nothing runs again, even an in-grace one.
+    const later = new Date('2026-01-01T10:05:00Z');
+    expect(planMisfires(ticks, now, 'run_once', 3600, 10, later)).toEqual({ run: [], missed: ticks });
+    // Other policies ignore it.
+    expect(planMisfires(ticks, now, 'run_all', 0, 2, later).run).toEqual([ticks[2], ticks[3]]);
+  });
+
   it('backs off exponentially with jitter in the upper half', () => {
     expect(retryDelayMs(10, 1, () => 0)).toBe(5_000);
     expect(retryDelayMs(10, 1, () => 1)).toBe(10_000);

@@ -1,5 +1,5 @@
+import { actorOf } from '../../../audit/record-audit.ts';
 import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
-import { actorOf } from '../../jobs/api/jobs.common.ts';
 import type * as routes from './alerts.routes.ts';
 
 export const listChannelsHandler: Handler<typeof routes.listChannels> = async (c) => {

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
-import { auditContext, recordAudit } from '../../../audit/record-audit.ts';
+import { actorOf, recordAudit } from '../../../audit/record-audit.ts';
 import type { Drizzle } from '../../../db/index.ts';
 import { type FileRow, files } from '../../../db/schema/index.ts';
 import { AppError } from '../../../http/errors.ts';
@@ -37,7 +37,7 @@ export function createFileHandlers() {
   const upload: AppRouteHandler<typeof uploadFile> = async (c) => {
     const { db, config, files: store } = c.var.deps;
     const received = await receiveUpload(c.req.raw, store, config.files);
-    const audit = auditContext(c);
+    const actor = actorOf(c);
     let view: ReturnType<typeof toFileView>;
     try {
       view = await db.app.drizzle.transaction(async (tx) => {
@@ -51,12 +51,11 @@ export function createFileHandlers() {
             declaredType: received.declaredType?.slice(0, 127) ?? null,
             size: received.size,
             sha256: received.sha256,
-            uploadedBy: audit.actor,
+            uploadedBy: actor.subject,
           })
           .returning();
         const stored = toFileView(row!);
-        await recordAudit(tx, {
-          ...audit,
+        await recordAudit(tx, actor, {
           action: 'file.upload',
           targetType: 'file',
           targetId: stored.id,
@@ -132,18 +131,17 @@ export function createFileHandlers() {
   const remove: AppRouteHandler<typeof deleteFile> = async (c) => {
     const { db } = c.var.deps;
     const before = await findLiveFile(db.app.drizzle, c.req.valid('param').id);
-    const audit = auditContext(c);
+    const actor = actorOf(c);
     const view = await db.app.drizzle.transaction(async (tx) => {
       const [after] = await tx
         .update(files)
-        .set({ deletedAt: new Date(), deletedBy: audit.actor })
+        .set({ deletedAt: new Date(), deletedBy: actor.subject })
         .where(and(eq(files.id, before.id), isNull(files.deletedAt)))
         .returning();
       // A concurrent delete got there first.
       if (!after) throw new AppError(404, 'not_found', 'No such file');
       const deleted = toFileView(after);
-      await recordAudit(tx, {
-        ...audit,
+      await recordAudit(tx, actor, {
         action: 'file.delete',
         targetType: 'file',
         targetId: before.id,

@@ -1,19 +1,6 @@
-// What the scheduler's API handlers share (the jobs service itself is c.var.deps.jobs): the actor for audit rows,
-// and If-Match parsing.
-import type { Context } from 'hono';
-import { clientIp } from '../../../http/client-ip.ts';
+// What the jobs API handlers share (the jobs service itself is c.var.deps.jobs, the actor comes from
+// audit/record-audit.ts actorOf): If-Match parsing and the ETag.
 import { AppError } from '../../../http/errors.ts';
-import type { AppBindings } from '../../../http/types.ts';
-import type { Actor } from '../jobs.service.ts';
-
-/** The caller as written to audit_log: principal subject, trace id and the client address (http/client-ip). */
-export function actorOf(c: Context<AppBindings>): Actor {
-  return {
-    subject: c.var.principal?.subject ?? 'anonymous',
-    traceId: c.var.requestId,
-    clientIp: clientIp(c),
-  };
-}
 
 /** `"3"`, `W/"3"` or `3` → 3; absent → undefined; anything else → 412. */
 export function parseIfMatch(header: string | undefined): number | undefined {

@@ -1,8 +1,9 @@
+import { actorOf } from '../../../audit/record-audit.ts';
 import { AppError, errorResponse } from '../../../http/errors.ts';
 import type { AppRouteHandler as Handler } from '../../../http/openapi.ts';
 import { sendPage } from '../../../http/page-cache.ts';
 import type { JobsService } from '../jobs.service.ts';
-import { actorOf, etagOf, parseIfMatch } from './jobs.common.ts';
+import { etagOf, parseIfMatch } from './jobs.common.ts';
 import type * as routes from './jobs.routes.ts';
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {

@@ -1,6 +1,6 @@
+import { actorOf } from '../../../audit/record-audit.ts';
 import type { AppRouteHandler } from '../../../http/openapi.ts';
 import { createRouter } from '../../../http/router.ts';
-import { actorOf } from '../../jobs/api/jobs.common.ts';
 import * as routes from './runs.routes.ts';
 
 const listRunsHandler: AppRouteHandler<typeof routes.listRuns> = async (c) => {
