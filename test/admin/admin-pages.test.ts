@@ -156,6 +156,71 @@ describe('admin UI (in process)', () => {
     expect(await page.text()).toContain('Job created.');
   });
 
+  it("sets, shows and clears a job's own run-history retention through the form, with per-field 422s", async () => {
+    const form = await (await admin.get('/admin/jobs/new')).text();
+    expect(form).toContain(
+      'name="retention_max_runs" type="number" inputmode="numeric" min="1" max="100000" value=""',
+    );
+    expect(form).toContain(
+      'name="retention_max_age_days" type="number" inputmode="numeric" min="1" max="3650" value=""',
+    );
+
+    const fields = jobFields({
+      name: 'kept-by-form',
+      retention_max_runs: '0',
+      retention_max_age_days: 'soon',
+    });
+    const invalid = await admin.post('/admin/jobs', fields);
+    expect(invalid.status).toBe(422);
+    const html = await invalid.text();
+    expect(html).toMatch(/<p class="field-error" id="retention_max_runs-error">[^<]*1/);
+    expect(html).toContain('id="retention_max_age_days-error"');
+    expect(html).toContain('aria-describedby="retention_max_runs-hint retention_max_runs-error"');
+    expect(html).toContain('value="soon"');
+
+    const saved = await admin.post('/admin/jobs', {
+      ...fields,
+      retention_max_runs: '250',
+      retention_max_age_days: '',
+    });
+    expect(saved.status).toBe(303);
+    const location = saved.headers.get('location')!;
+    const jobId = location.split('/')[3]!.split('?')[0]!;
+    expect(await (await admin.get(location)).text()).toContain(
+      '<dd id="retention">the newest 250 runs, within the global policy: runs older than 30 days (RUN_RETENTION_DAYS) go',
+    );
+    const edit = await (await admin.get(`/admin/jobs/${jobId}/edit`)).text();
+    expect(edit).toContain(
+      'name="retention_max_runs" type="number" inputmode="numeric" min="1" max="100000" value="250"',
+    );
+
+    const token = await api.userToken('admin');
+    const read = async () =>
+      (await (
+        await api.app.request(`${api.config.apiPrefix}/jobs/${jobId}`, { headers: bearer(token) })
+      ).json()) as {
+        version: number;
+        retention_max_runs: number | null;
+        retention_max_age_days: number | null;
+      };
+    const before = await read();
+    expect(before).toMatchObject({ retention_max_runs: 250, retention_max_age_days: null });
+    const cleared = await admin.post(
+      `/admin/jobs/${jobId}`,
+      jobFields({
+        name: 'kept-by-form',
+        version: String(before.version),
+        retention_max_runs: '',
+        retention_max_age_days: '7',
+      }),
+    );
+    expect(cleared.status).toBe(303);
+    expect(await read()).toMatchObject({ retention_max_runs: null, retention_max_age_days: 7 });
+    expect(await (await admin.get(`/admin/jobs/${jobId}`)).text()).toContain(
+      '<dd id="retention">runs for at most 7 days</dd>',
+    );
+  });
+
   it('shows a version conflict with the newer values', async () => {
     const job = await createJob('conflicted');
     const token = await api.userToken('admin');

@@ -1,6 +1,8 @@
 // Create and edit: every field labelled, each with the server's message for it. The cron field asks for a
 // preview as you type; the function picker swaps in the chosen function's arguments (both via htmx, and both
 // rendered on the server too, so the form works without JavaScript).
+
+import { RETENTION_LIMITS } from '../../src/features/jobs/jobs.schemas.ts';
 import { ArgsEditor, type ArgsEditorProps } from '../components/args-form.tsx';
 import { CronPreview } from '../components/cron-preview.tsx';
 import { formatJson } from '../components/format.ts';
@@ -22,6 +24,9 @@ export interface JobFormValues {
   misfire_policy: string;
   misfire_grace_seconds: string;
   misfire_max_catchup: string;
+  /** Empty: no limit of the job's own (the global prune policy). */
+  retention_max_runs: string;
+  retention_max_age_days: string;
 }
 
 /** Field name → messages. Argument problems are under "kwargs" (prefixed with the argument's name). */
@@ -42,6 +47,8 @@ const CONFLICT_FIELDS: (keyof Job)[] = [
   'misfire_policy',
   'misfire_grace_seconds',
   'misfire_max_catchup',
+  'retention_max_runs',
+  'retention_max_age_days',
 ];
 
 function FieldError(props: { id: string; errors: FieldErrors; field: string }) {
@@ -61,9 +68,14 @@ function NumberField(props: {
   errors: FieldErrors;
   min: number;
   max: number;
+  /** May be left empty (then `hint` says what empty means). */
+  optional?: boolean;
+  hint?: string;
 }) {
   const errorId = `${props.name}-error`;
+  const hintId = `${props.name}-hint`;
   const invalid = Boolean(props.errors[props.name]?.length);
+  const describedBy = [props.hint ? hintId : '', invalid ? errorId : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
       <label for={props.name}>{props.label}</label>
@@ -74,11 +86,16 @@ function NumberField(props: {
         inputmode="numeric"
         min={props.min}
         max={props.max}
-        required
+        required={!props.optional}
         value={String(props.values[props.name])}
         aria-invalid={invalid ? 'true' : undefined}
-        aria-describedby={invalid ? errorId : undefined}
+        aria-describedby={describedBy || undefined}
       />
+      {props.hint ? (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
       <FieldError id={errorId} errors={props.errors} field={props.name} />
     </div>
   );
@@ -91,6 +108,28 @@ const NUMBER_FIELDS: { name: keyof JobFormValues; label: string; min: number; ma
   { name: 'retry_backoff_seconds', label: 'Retry backoff (seconds)', min: 0, max: 86_400 },
   { name: 'misfire_grace_seconds', label: 'Misfire grace (seconds)', min: 0, max: 604_800 },
   { name: 'misfire_max_catchup', label: 'Most missed runs to catch up', min: 1, max: 1000 },
+];
+
+/** The job's own run-history retention (bounds from the schema's RETENTION_LIMITS); empty clears a limit. */
+const RETENTION_FIELDS: {
+  name: keyof JobFormValues;
+  label: string;
+  min: number;
+  max: number;
+  hint: string;
+}[] = [
+  {
+    name: 'retention_max_runs',
+    label: 'Keep at most (runs)',
+    ...RETENTION_LIMITS.maxRuns,
+    hint: 'Older runs beyond this many are deleted by prune_runs. Empty: no count limit of its own.',
+  },
+  {
+    name: 'retention_max_age_days',
+    label: 'Keep runs for (days)',
+    ...RETENTION_LIMITS.maxAgeDays,
+    hint: 'Runs older than this are deleted by prune_runs. Empty: the global retention (RUN_RETENTION_DAYS).',
+  },
 ];
 
 function PolicyField(props: {
@@ -310,6 +349,18 @@ export function JobFormPage(props: {
             />
             {NUMBER_FIELDS.slice(3).map((field) => (
               <NumberField {...field} values={values} errors={errors} />
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Run history</legend>
+          <p class="hint">
+            Finished runs of this job that the prune_runs job deletes. Queued and running runs are always
+            kept.
+          </p>
+          <div class="grid">
+            {RETENTION_FIELDS.map((field) => (
+              <NumberField {...field} optional values={values} errors={errors} />
             ))}
           </div>
         </fieldset>

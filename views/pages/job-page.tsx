@@ -19,6 +19,17 @@ function ActionForm(props: { action: string; label: string; csrfToken: string; t
   );
 }
 
+/** What prune_runs keeps of this job: its own limits, falling back to the global age per field. */
+export function retentionText(job: Job, globalRetentionDays: number): string {
+  const runs = job.retention_max_runs;
+  const days = job.retention_max_age_days;
+  const count = runs === null ? '' : `the newest ${runs} run${runs === 1 ? '' : 's'}`;
+  if (days !== null)
+    return `${count ? `${count}, each for` : 'runs for'} at most ${days} day${days === 1 ? '' : 's'}`;
+  const global = `global policy: runs older than ${globalRetentionDays} days (RUN_RETENTION_DAYS) go, except each job's newest keep_per_job (default 20)`;
+  return count ? `${count}, within the ${global}` : `the ${global}`;
+}
+
 export function JobPage(props: {
   chrome: PageChrome;
   assetVersion: string;
@@ -31,6 +42,8 @@ export function JobPage(props: {
   links: PageLinks;
   pollUrl: string;
   returnTo: string;
+  /** RUN_RETENTION_DAYS: the age prune_runs applies to jobs without one of their own. */
+  globalRetentionDays: number;
 }) {
   const { job, chrome } = props;
   const base = `/admin/jobs/${job.id}`;
@@ -100,6 +113,8 @@ export function JobPage(props: {
           {job.overlap_policy} / {job.misfire_policy} (grace {job.misfire_grace_seconds} s, catch up at most{' '}
           {job.misfire_max_catchup})
         </dd>
+        <dt>Run history kept</dt>
+        <dd id="retention">{retentionText(job, props.globalRetentionDays)}</dd>
         <dt>Version</dt>
         <dd>
           {job.version}, updated {formatWhen(job.updated_at)} by {job.updated_by ?? '—'}

@@ -26,6 +26,8 @@ export function toJob(row: JobRow & Partial<LastRunColumns>): Job {
     misfire_policy: row.misfirePolicy,
     misfire_grace_seconds: row.misfireGraceSeconds,
     misfire_max_catchup: row.misfireMaxCatchup,
+    retention_max_runs: row.retentionMaxRuns ?? null,
+    retention_max_age_days: row.retentionMaxAgeDays ?? null,
     status: row.status,
     last_run_at: iso(row.lastRunAt),
     next_run_at: iso(row.nextRunAt),

@@ -1,6 +1,12 @@
 // The jobs contract: zod schemas for job and run input/output, shared by the API and the admin UI.
 import { z } from '@hono/zod-openapi';
-import { MISFIRE_POLICIES, OVERLAP_POLICIES, RUN_STATUSES, RUN_TRIGGERS } from '../../db/schema/index.ts';
+import {
+  MISFIRE_POLICIES,
+  OVERLAP_POLICIES,
+  RETENTION_LIMITS,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+} from '../../db/schema/index.ts';
 import { withDefault } from '../../http/openapi.ts';
 
 export const JOB_STATUSES = [
@@ -39,7 +45,31 @@ const settings = {
     .min(0)
     .max(86_400 * 7),
   misfire_max_catchup: z.number().int().min(1).max(1000),
+  retention_max_runs: z
+    .number()
+    .int()
+    .min(RETENTION_LIMITS.maxRuns.min)
+    .max(RETENTION_LIMITS.maxRuns.max)
+    .nullable()
+    .openapi({
+      example: 500,
+      description:
+        "Run history kept for this job: the prune_runs job deletes its finished runs beyond the newest N. null: the global policy (prune_runs' retention_days and keep_per_job) alone decides.",
+    }),
+  retention_max_age_days: z
+    .number()
+    .int()
+    .min(RETENTION_LIMITS.maxAgeDays.min)
+    .max(RETENTION_LIMITS.maxAgeDays.max)
+    .nullable()
+    .openapi({
+      example: 14,
+      description:
+        'Run history kept for this job: the prune_runs job deletes its finished runs older than N days (instead of the global retention_days). null: the global age applies.',
+    }),
 };
+
+export { RETENTION_LIMITS };
 
 export const JobCreateSchema = z
   .object({
@@ -58,6 +88,8 @@ export const JobCreateSchema = z
     misfire_policy: withDefault(settings.misfire_policy, 'run_once'),
     misfire_grace_seconds: withDefault(settings.misfire_grace_seconds, 60),
     misfire_max_catchup: withDefault(settings.misfire_max_catchup, 10),
+    retention_max_runs: withDefault(settings.retention_max_runs, null),
+    retention_max_age_days: withDefault(settings.retention_max_age_days, null),
   })
   .strict()
   .openapi('JobCreate');
@@ -79,6 +111,13 @@ export const JobUpdateSchema = z
     misfire_policy: settings.misfire_policy.optional(),
     misfire_grace_seconds: settings.misfire_grace_seconds.optional(),
     misfire_max_catchup: settings.misfire_max_catchup.optional(),
+    retention_max_runs: settings.retention_max_runs.optional().openapi({
+      description: 'Keep at most this many runs of the job; null clears it (the global policy decides).',
+    }),
+    retention_max_age_days: settings.retention_max_age_days.optional().openapi({
+      description:
+        'Keep runs of the job for at most this many days; null clears it (the global age applies).',
+    }),
     version: z
       .number()
       .int()
@@ -124,6 +163,12 @@ export const JobSchema = z
     misfire_policy: z.enum(MISFIRE_POLICIES),
     misfire_grace_seconds: z.number().int(),
     misfire_max_catchup: z.number().int(),
+    retention_max_runs: z.number().int().nullable().openapi({
+      description: 'Most runs kept by prune_runs; null: the global policy (see retention_max_age_days)',
+    }),
+    retention_max_age_days: z.number().int().nullable().openapi({
+      description: 'Oldest run kept by prune_runs, in days; null: the global retention_days',
+    }),
     status: z.string().openapi({ description: `One of ${JOB_STATUSES.join(', ')}` }),
     last_run_at: z.iso.datetime({ offset: true }).nullable(),
     next_run_at: z.iso.datetime({ offset: true }).nullable(),

@@ -104,6 +104,8 @@ export function createJobsService(deps: JobsServiceDeps) {
         misfirePolicy: data.misfire_policy,
         misfireGraceSeconds: data.misfire_grace_seconds,
         misfireMaxCatchup: data.misfire_max_catchup,
+        retentionMaxRuns: data.retention_max_runs,
+        retentionMaxAgeDays: data.retention_max_age_days,
       };
       return db
         .transaction(async (tx) => {
@@ -147,6 +149,13 @@ export function createJobsService(deps: JobsServiceDeps) {
           misfirePolicy: changes.misfire_policy ?? row.misfirePolicy,
           misfireGraceSeconds: changes.misfire_grace_seconds ?? row.misfireGraceSeconds,
           misfireMaxCatchup: changes.misfire_max_catchup ?? row.misfireMaxCatchup,
+          // null clears a retention limit; left out keeps it.
+          retentionMaxRuns:
+            changes.retention_max_runs === undefined ? row.retentionMaxRuns : changes.retention_max_runs,
+          retentionMaxAgeDays:
+            changes.retention_max_age_days === undefined
+              ? row.retentionMaxAgeDays
+              : changes.retention_max_age_days,
         };
         // Stored secrets are carried only while the function stays the same.
         const { kwargs } = validate(merged, merged.func === row.func ? row.kwargs : undefined);

@@ -52,6 +52,8 @@ export type JobValues = Pick<
   | 'misfirePolicy'
   | 'misfireGraceSeconds'
   | 'misfireMaxCatchup'
+  | 'retentionMaxRuns'
+  | 'retentionMaxAgeDays'
 >;
 
 const JOB = columnsOf(scheduledJobs);
@@ -116,8 +118,10 @@ export async function insertJob(
   const [row] = await tx.query<JobRow>(
     `insert into scheduled_jobs (name, description, func, cron, timezone, args, kwargs, enabled,
        timeout_seconds, max_retries, retry_backoff_seconds, overlap_policy, misfire_policy,
-       misfire_grace_seconds, misfire_max_catchup, next_run_at, created_by, updated_by, status)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 'idle')
+       misfire_grace_seconds, misfire_max_catchup, retention_max_runs, retention_max_age_days, next_run_at,
+       created_by, updated_by, status)
+     values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+       $19, 'idle')
      returning ${JOB}`,
     [...definitionParams(job), nextRunAt, actor],
   );
@@ -136,7 +140,8 @@ export async function updateJob(
     `update scheduled_jobs set name = $2, description = $3, func = $4, cron = $5, timezone = $6,
        args = $7::jsonb, kwargs = $8::jsonb, enabled = $9, timeout_seconds = $10, max_retries = $11,
        retry_backoff_seconds = $12, overlap_policy = $13, misfire_policy = $14, misfire_grace_seconds = $15,
-       misfire_max_catchup = $16, next_run_at = $17, updated_by = $18, updated_at = now(),
+       misfire_max_catchup = $16, retention_max_runs = $17, retention_max_age_days = $18, next_run_at = $19,
+       updated_by = $20, updated_at = now(),
        version = version + 1
      where id = $1 returning ${JOB}`,
     [id, ...definitionParams(job), nextRunAt, actor],
@@ -161,6 +166,8 @@ function definitionParams(job: JobValues): unknown[] {
     job.misfirePolicy,
     job.misfireGraceSeconds,
     job.misfireMaxCatchup,
+    job.retentionMaxRuns,
+    job.retentionMaxAgeDays,
   ];
 }
 

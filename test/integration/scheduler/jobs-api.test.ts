@@ -321,6 +321,78 @@ describe('jobs API', () => {
     expect(await enabled.json()).toMatchObject({ enabled: true, next_run_at: expect.any(String) });
   });
 
+  it('keeps a run-history retention of its own per job: create, get, list, update, null clears, 422 outside bounds', async () => {
+    type Retention = {
+      id: string;
+      version: number;
+      retention_max_runs: number | null;
+      retention_max_age_days: number | null;
+    };
+    const plain = (await (
+      await call('POST', '/jobs', { role: 'admin', body: helloJob('retention-default') })
+    ).json()) as Retention;
+    expect(plain).toMatchObject({ retention_max_runs: null, retention_max_age_days: null });
+
+    const created = await call('POST', '/jobs', {
+      role: 'admin',
+      body: helloJob('retention-own', { retention_max_runs: 500, retention_max_age_days: 14 }),
+    });
+    expect(created.status).toBe(201);
+    const job = (await created.json()) as Retention;
+    expect(job).toMatchObject({ retention_max_runs: 500, retention_max_age_days: 14 });
+    expect(await (await call('GET', `/jobs/${job.id}`, { role: 'viewer' })).json()).toMatchObject({
+      retention_max_runs: 500,
+      retention_max_age_days: 14,
+    });
+    const listed = (await (await call('GET', '/jobs?q=retention-own', { role: 'viewer' })).json()) as {
+      items: Retention[];
+    };
+    expect(listed.items).toEqual([
+      expect.objectContaining({ retention_max_runs: 500, retention_max_age_days: 14 }),
+    ]);
+
+    // Left out keeps; null clears one limit and keeps the other.
+    const renamed = await call('PATCH', `/jobs/${job.id}`, {
+      role: 'admin',
+      body: { description: 'kept', version: job.version },
+    });
+    expect(await renamed.json()).toMatchObject({ retention_max_runs: 500, retention_max_age_days: 14 });
+    const cleared = await call('PATCH', `/jobs/${job.id}`, {
+      role: 'admin',
+      body: { retention_max_runs: null, version: job.version + 1 },
+    });
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toMatchObject({ retention_max_runs: null, retention_max_age_days: 14 });
+    const [stored] = await db.query<{ retention_max_runs: number | null; retention_max_age_days: number }>(
+      'select retention_max_runs, retention_max_age_days from scheduled_jobs where id = $1',
+      [job.id],
+    );
+    expect(stored).toEqual({ retention_max_runs: null, retention_max_age_days: 14 });
+
+    for (const [field, value] of [
+      ['retention_max_runs', 0],
+      ['retention_max_runs', 100_001],
+      ['retention_max_runs', 2.5],
+      ['retention_max_age_days', 0],
+      ['retention_max_age_days', 3651],
+      ['retention_max_age_days', '7'],
+    ] as const) {
+      const refused = await call('POST', '/jobs', {
+        role: 'admin',
+        body: helloJob(`retention-bad-${field}-${value}`, { [field]: value }),
+      });
+      expect(refused.status, `${field}=${value}`).toBe(422);
+      expect(((await refused.json()) as { detail: { path: string }[] }).detail).toEqual([
+        expect.objectContaining({ path: field }),
+      ]);
+    }
+    const refusedUpdate = await call('PATCH', `/jobs/${job.id}`, {
+      role: 'admin',
+      body: { retention_max_age_days: -1, version: job.version + 2 },
+    });
+    expect(refusedUpdate.status).toBe(422);
+  });
+
   it('lists, filters, searches and sorts jobs with pagination', async () => {
     for (const name of ['page-a', 'page-b', 'page-c']) {
       await call('POST', '/jobs', { role: 'admin', body: helloJob(name, { enabled: name !== 'page-b' }) });

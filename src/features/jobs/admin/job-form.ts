@@ -36,6 +36,8 @@ export function defaultFormValues(): JobFormValues {
     misfire_policy: text(shape.misfire_policy),
     misfire_grace_seconds: text(shape.misfire_grace_seconds),
     misfire_max_catchup: text(shape.misfire_max_catchup),
+    retention_max_runs: '',
+    retention_max_age_days: '',
   };
 }
 
@@ -55,6 +57,8 @@ export function formValuesFromJob(job: Job): JobFormValues {
     misfire_policy: job.misfire_policy,
     misfire_grace_seconds: String(job.misfire_grace_seconds),
     misfire_max_catchup: String(job.misfire_max_catchup),
+    retention_max_runs: job.retention_max_runs === null ? '' : String(job.retention_max_runs),
+    retention_max_age_days: job.retention_max_age_days === null ? '' : String(job.retention_max_age_days),
   };
 }
 
@@ -75,6 +79,8 @@ export function formValuesFromBody(body: Record<string, unknown>): JobFormValues
     misfire_policy: text('misfire_policy'),
     misfire_grace_seconds: text('misfire_grace_seconds'),
     misfire_max_catchup: text('misfire_max_catchup'),
+    retention_max_runs: text('retention_max_runs'),
+    retention_max_age_days: text('retention_max_age_days'),
   };
 }
 
@@ -85,6 +91,9 @@ const NUMBER_FIELDS = [
   'misfire_grace_seconds',
   'misfire_max_catchup',
 ] as const;
+
+/** Number fields that may be left empty: empty is null (the limit is cleared). */
+const OPTIONAL_NUMBER_FIELDS = ['retention_max_runs', 'retention_max_age_days'] as const;
 
 /**
  * The service input for the form's values. A number field that is not a number is passed on as text, so the
@@ -103,9 +112,11 @@ export function jobInputFromForm(
     else errors.kwargs = [parsed.message];
   }
   const numbers: Record<string, unknown> = {};
-  for (const field of NUMBER_FIELDS) {
+  const numberOrText = (raw: string) => (raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw);
+  for (const field of NUMBER_FIELDS) numbers[field] = numberOrText(values[field].trim());
+  for (const field of OPTIONAL_NUMBER_FIELDS) {
     const raw = values[field].trim();
-    numbers[field] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    numbers[field] = raw === '' ? null : numberOrText(raw);
   }
   const input = {
     name: values.name,

@@ -292,6 +292,7 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
         }}
         pollUrl={`${base}/runs${queryString({ status: runStatus, page })}`}
         returnTo={`${base}${queryString({ status: runStatus, page })}`}
+        globalRetentionDays={c.var.deps.config.scheduler.runRetentionDays}
       />,
     );
   });
