@@ -1,7 +1,8 @@
 // The chosen function's arguments as a typed form (from its JSON Schema, via the field tree of
 // src/features/jobs/args-form.ts), with the JSON text one click away. Works without JavaScript: the mode is a
 // pair of radio buttons (CSS shows the chosen editor), "Add row" is a submit button the server answers with
-// the form again, and every list keeps one spare row. htmx swaps the editor when the function changes.
+// the form again, and every list keeps one spare row. htmx swaps the editor when the function changes, and turns
+// "Add row" into a request for just the new row (ListRowFragment), added in place with the focus in it.
 import type { ArgField, NamedField } from '../../src/features/jobs/args-form.ts';
 import { inputId, inputName, pathKey } from '../../src/features/jobs/args-form.ts';
 import type { FunctionView } from '../types.ts';
@@ -32,6 +33,17 @@ interface Ctx {
   errors: Record<string, string[]>;
   raw: Record<string, string>;
   spare: Record<string, number>;
+  /** The function's key: "Add row" asks the server for a row of this function's list. */
+  func: string;
+  /** Set while rendering a row added in place: its first input takes the focus (htmx honours autofocus). */
+  focus?: { pending: boolean };
+}
+
+/** Whether this input is the one to focus (the first one rendered while a focus is pending). */
+function takesFocus(ctx: Ctx): true | undefined {
+  if (!ctx.focus?.pending) return undefined;
+  ctx.focus.pending = false;
+  return true;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -96,6 +108,7 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
   const label = props.label ?? labelOf(path);
   const invalid = errorId ? 'true' : undefined;
   const required = field.required && field.default === undefined;
+  const autofocus = takesFocus(ctx);
   const labelText = (
     <>
       {label}
@@ -112,6 +125,7 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
             <input
               id={id}
               name={name}
+              autofocus={autofocus}
               type="checkbox"
               // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox gives the switch its checked state
               role="switch"
@@ -132,7 +146,13 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
     case 'enum': {
       const current = value === undefined ? '' : String(value);
       control = (
-        <select id={id} name={name} aria-invalid={invalid} aria-describedby={describedBy(helpId, errorId)}>
+        <select
+          id={id}
+          name={name}
+          autofocus={autofocus}
+          aria-invalid={invalid}
+          aria-describedby={describedBy(helpId, errorId)}
+        >
           {!field.required && field.default === undefined ? (
             <option value="" selected={current === ''}>
               (not set)
@@ -152,6 +172,7 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
         <input
           id={id}
           name={name}
+          autofocus={autofocus}
           type="number"
           step={field.integer ? '1' : 'any'}
           min={field.minimum}
@@ -172,6 +193,7 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
             <input
               id={id}
               name={name}
+              autofocus={autofocus}
               type="password"
               autocomplete="new-password"
               value=""
@@ -198,6 +220,7 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
         <input
           id={id}
           name={name}
+          autofocus={autofocus}
           type={field.format === 'uri' ? 'url' : 'text'}
           maxlength={field.maxLength}
           value={typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value)}
@@ -214,6 +237,7 @@ function ScalarField(props: { field: ArgField; path: Path; value: unknown; ctx: 
         <textarea
           id={id}
           name={name}
+          autofocus={autofocus}
           rows={Math.min(8, Math.max(2, text.split('\n').length))}
           spellcheck={false}
           aria-invalid={invalid}
@@ -248,11 +272,113 @@ function RemoveCheck(props: { row: Path; label: string }) {
   );
 }
 
-function AddRow(props: { name: string; label: string }) {
+/**
+ * Without JavaScript a submit button (the server answers with the form and one more row); with htmx it asks
+ * for row `next` only and replaces itself with that row and the button for the row after it.
+ */
+function AddRow(props: { name: string; label: string; next: number; func: string }) {
+  const query = new URLSearchParams({ func: props.func, list: props.name, index: String(props.next) });
   return (
-    <button type="submit" class="button secondary small" name="_form_action" value={`add:${props.name}`}>
+    <button
+      type="submit"
+      class="button secondary small"
+      name="_form_action"
+      value={`add:${props.name}`}
+      hx-get={`/admin/function-args/row?${query}`}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
       Add {props.label}
     </button>
+  );
+}
+
+const ADD_LABEL = { record: 'a row', array: 'an item' } as const;
+
+/** One row of a map (`z.record`): its name, its value, and Remove once it has a name. */
+function RecordRow(props: {
+  field: Extract<ArgField, { kind: 'record' }>;
+  path: Path;
+  index: number;
+  entryKey: string;
+  value: unknown;
+  ctx: Ctx;
+}) {
+  const { field, path, index, entryKey, ctx } = props;
+  const row = [...path, index];
+  const keyName = `${inputName(row)}.key`;
+  const keyMessages = ctx.errors[pathKey(row)];
+  return (
+    <div class="arg-row">
+      <div class="field">
+        <label for={inputId(keyName)}>Name {index + 1}</label>
+        <input
+          id={inputId(keyName)}
+          name={keyName}
+          value={entryKey}
+          autocomplete="off"
+          spellcheck={false}
+          autofocus={takesFocus(ctx)}
+          aria-invalid={keyMessages?.length ? 'true' : undefined}
+        />
+        <Messages id={`${inputId(keyName)}-error`} messages={keyMessages} />
+      </div>
+      <ValueAt
+        field={field.value}
+        inputPath={[...row, 'value']}
+        valuePath={entryKey ? [...path, entryKey] : [...row, 'value']}
+        value={props.value}
+        label={`Value ${index + 1}`}
+        ctx={ctx}
+      />
+      {entryKey ? <RemoveCheck row={row} label={entryKey} /> : null}
+    </div>
+  );
+}
+
+/** One item of a list; only stored items (not spare rows) can be removed. */
+function ArrayRow(props: {
+  field: Extract<ArgField, { kind: 'array' }>;
+  path: Path;
+  index: number;
+  value: unknown;
+  removable: boolean;
+  ctx: Ctx;
+}) {
+  const row = [...props.path, props.index];
+  return (
+    <div class="arg-row">
+      <ValueAt
+        field={props.field.item}
+        inputPath={row}
+        valuePath={row}
+        value={props.value}
+        label={`Item ${props.index + 1}`}
+        ctx={props.ctx}
+      />
+      {props.removable ? <RemoveCheck row={row} label={`item ${props.index + 1}`} /> : null}
+    </div>
+  );
+}
+
+/** What /admin/function-args/row answers: empty row `index` of a list, then the button for the next one. */
+export function ListRowFragment(props: {
+  func: string;
+  field: Extract<ArgField, { kind: 'record' | 'array' }>;
+  path: Path;
+  index: number;
+}) {
+  const ctx: Ctx = { errors: {}, raw: {}, spare: {}, func: props.func, focus: { pending: true } };
+  const { field, path, index } = props;
+  return (
+    <>
+      {field.kind === 'record' ? (
+        <RecordRow field={field} path={path} index={index} entryKey="" value={undefined} ctx={ctx} />
+      ) : (
+        <ArrayRow field={field} path={path} index={index} value={undefined} removable={false} ctx={ctx} />
+      )}
+      <AddRow name={inputName(path)} label={ADD_LABEL[field.kind]} next={index + 1} func={props.func} />
+    </>
   );
 }
 
@@ -288,37 +414,10 @@ function FieldNode(props: { field: ArgField; path: Path; value: unknown; ctx: Ct
         <input type="hidden" name={`${name}:present`} value="true" />
         {help ? <p class="hint">{help} One entry per row; a row left empty is ignored.</p> : null}
         <Messages id={`${inputId(name)}-error`} messages={messages} />
-        {rows.map(([key, item], index) => {
-          const row = [...path, index];
-          const keyName = `${inputName(row)}.key`;
-          const keyMessages = ctx.errors[pathKey(row)];
-          return (
-            <div class="arg-row">
-              <div class="field">
-                <label for={inputId(keyName)}>Name {index + 1}</label>
-                <input
-                  id={inputId(keyName)}
-                  name={keyName}
-                  value={key}
-                  autocomplete="off"
-                  spellcheck={false}
-                  aria-invalid={keyMessages?.length ? 'true' : undefined}
-                />
-                <Messages id={`${inputId(keyName)}-error`} messages={keyMessages} />
-              </div>
-              <ValueAt
-                field={field.value}
-                inputPath={[...row, 'value']}
-                valuePath={key ? [...path, key] : [...row, 'value']}
-                value={item}
-                label={`Value ${index + 1}`}
-                ctx={ctx}
-              />
-              {key ? <RemoveCheck row={row} label={key} /> : null}
-            </div>
-          );
-        })}
-        <AddRow name={name} label="a row" />
+        {rows.map(([key, item], index) => (
+          <RecordRow field={field} path={path} index={index} entryKey={key} value={item} ctx={ctx} />
+        ))}
+        <AddRow name={name} label={ADD_LABEL.record} next={rows.length} func={ctx.func} />
       </fieldset>
     );
   }
@@ -333,23 +432,17 @@ function FieldNode(props: { field: ArgField; path: Path; value: unknown; ctx: Ct
         <input type="hidden" name={`${name}:present`} value="true" />
         <p class="hint">{help ? `${help} ` : ''}One item per row; a row left empty is ignored.</p>
         <Messages id={`${inputId(name)}-error`} messages={messages} />
-        {rows.map((item, index) => {
-          const row = [...path, index];
-          return (
-            <div class="arg-row">
-              <ValueAt
-                field={field.item}
-                inputPath={row}
-                valuePath={row}
-                value={item}
-                label={`Item ${index + 1}`}
-                ctx={ctx}
-              />
-              {index < items.length ? <RemoveCheck row={row} label={`item ${index + 1}`} /> : null}
-            </div>
-          );
-        })}
-        <AddRow name={name} label="an item" />
+        {rows.map((item, index) => (
+          <ArrayRow
+            field={field}
+            path={path}
+            index={index}
+            value={item}
+            removable={index < items.length}
+            ctx={ctx}
+          />
+        ))}
+        <AddRow name={name} label={ADD_LABEL.array} next={rows.length} func={ctx.func} />
       </fieldset>
     );
   }
@@ -378,9 +471,9 @@ function ValueAt(props: {
         .map(([key, v]) => [to + key.slice(from.length), v]),
     );
   const rowCtx: Ctx = {
+    ...ctx,
     errors: { ...ctx.errors, ...(remap(ctx.errors) as Record<string, string[]>) },
     raw: { ...ctx.raw, ...(remap(ctx.raw) as Record<string, string>) },
-    spare: ctx.spare,
   };
   if (props.field.kind === 'object' || props.field.kind === 'record' || props.field.kind === 'array') {
     return <FieldNode field={props.field} path={props.inputPath} value={props.value} ctx={rowCtx} />;
@@ -425,7 +518,7 @@ export function ArgsEditor(props: ArgsEditorProps) {
       </div>
     );
   }
-  const ctx: Ctx = { errors: props.errors, raw: props.raw, spare: props.spare };
+  const ctx: Ctx = { errors: props.errors, raw: props.raw, spare: props.spare, func: fn.key };
   const jsonInvalid = props.jsonErrors.length > 0;
   return (
     <div id="args-editor" class="args-editor">

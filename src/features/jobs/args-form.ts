@@ -431,3 +431,31 @@ export function addRowTarget(action: string | undefined): string | undefined {
   const name = action.slice(4);
   return /^kw(\.[A-Za-z0-9_-]+)+$/.test(name) ? name : undefined;
 }
+
+/** The list field (array or map) a list input name points at, and its value path; undefined when none. */
+export function listFieldAt(
+  fields: readonly NamedField[],
+  name: string,
+): { field: Extract<ArgField, { kind: 'record' | 'array' }>; path: (string | number)[] } | undefined {
+  if (addRowTarget(`add:${name}`) !== name) return undefined;
+  const path = name
+    .split('.')
+    .slice(1)
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  let field: ArgField | undefined = { kind: 'object', fields: [...fields], required: true };
+  for (let i = 0; i < path.length && field; i++) {
+    const segment = path[i];
+    if (field.kind === 'object' && typeof segment === 'string') {
+      field = field.fields.find((child) => child.name === segment);
+    } else if (field.kind === 'array' && typeof segment === 'number') {
+      field = field.item;
+    } else if (field.kind === 'record' && typeof segment === 'number' && path[i + 1] === 'value') {
+      // A map row's inputs are `<row>.key` and `<row>.value`: a list inside its value sits under `value`.
+      field = field.value;
+      i++;
+    } else {
+      field = undefined;
+    }
+  }
+  return field && (field.kind === 'record' || field.kind === 'array') ? { field, path } : undefined;
+}
