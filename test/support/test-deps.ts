@@ -28,8 +28,8 @@ export function captureLines() {
   return { stream, lines, raw };
 }
 
-// One in-memory PGlite per role and test file, opened on first use: starting PGlite takes a second or
-// more on a busy machine.
+// One in-memory PGlite per role and test worker (its files share it: isolate is off), opened on first use:
+// starting PGlite takes a second or more on a busy machine. Tests only ping it (health).
 const sharedPglite = new Map<string, Promise<SqlClient>>();
 const keepOpen = (client: SqlClient): SqlClient => ({ ...client, close: async () => {} });
 
