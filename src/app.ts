@@ -1,5 +1,5 @@
 // createApp(deps): the origin's Hono app. Shared middleware, /healthz, /metrics, the /api mounts and the /admin UI.
-// Middleware order: request id → deps → metrics → logger → security headers and CSP → CORS → load shedding → 405 →
+// Middleware order: request id → deps → metrics → 401/403 security events → logger → security headers and CSP → CORS → load shedding → 405 →
 // /healthz, /metrics → rate limit (/api) → authentication (/api) → body limit, cache headers and ETags
 // (/api) → routes.
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -13,6 +13,7 @@ import { createApiRouter } from './api/index.ts';
 import type { AppDependencies } from './deps.ts';
 import { authentication } from './features/auth/authenticate.ts';
 import { metricsHandler } from './features/health/api/metrics.ts';
+import { deniedResponses } from './features/security/denied-responses.ts';
 import { apiRateLimit } from './http/api-rate-limit.ts';
 import { apiBodyLimit } from './http/body-limit.ts';
 import { apiCacheHeaders, apiETags } from './http/caching.ts';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDependencies) {
     if (deps.pages && !SAFE_METHODS.has(c.req.method) && c.res.status < 400) deps.pages.changed();
   });
   app.use(requestMetrics(metrics));
+  app.use(deniedResponses());
   app.use(requestLogger(logger));
   app.use(
     secureHeaders({

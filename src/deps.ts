@@ -5,6 +5,7 @@ import type { Databases } from './db/index.ts';
 import type { AlertsService } from './features/alerts/alerts.service.ts';
 import type { FileStore } from './features/files/file-store.ts';
 import type { JobsService } from './features/jobs/jobs.service.ts';
+import type { SecurityEvents } from './features/security/security-events.ts';
 import type { PageCache } from './http/page-cache.ts';
 import type { KeyValueStore } from './kv/index.ts';
 import type { Logger } from './observability/logger.ts';
@@ -27,6 +28,8 @@ export interface AppDependencies {
   jobs: JobsService;
   /** Alert channels, deliveries and incidents (API and admin UI). */
   alerts: AlertsService;
+  /** Security events: counted in the metrics, incidents through the alert channels past a threshold. */
+  security: SecurityEvents;
   /** The Prometheus registry (one per origin). */
   metrics: Metrics;
   /** Serialized answers of the hot reads, dropped on every data change; without it they are built per request. */

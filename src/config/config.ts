@@ -72,6 +72,12 @@ export interface Config {
     maxAttempts: number;
     retryBaseSeconds: number;
     timeoutMs: number;
+    /** Security events (src/features/security): thresholds per replica within one window. */
+    security: {
+      windowSeconds: number;
+      failedLogins: number;
+      deniedResponses: number;
+    };
   };
   metrics: {
     /** When set, /metrics answers only `Authorization: Bearer <token>`. */

@@ -126,6 +126,9 @@ export const envSchema = z.object({
   ALERTS_MAX_ATTEMPTS: int(8, 1, 50),
   ALERTS_RETRY_BASE_SECONDS: int(30, 1, 3600),
   ALERTS_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SECURITY_ALERT_WINDOW_SECONDS: int(300, 10, 86_400),
+  SECURITY_ALERT_FAILED_LOGINS: int(10, 1, 100_000),
+  SECURITY_ALERT_DENIED_RESPONSES: int(100, 1, 1_000_000),
 
   CORS_ORIGINS: stringList([]),
   TRUSTED_PROXIES: stringList([]).refine((entries) => entries.every((entry) => parseCidr(entry)), {

@@ -106,6 +106,11 @@ export function parseConfig(
       maxAttempts: env.ALERTS_MAX_ATTEMPTS,
       retryBaseSeconds: env.ALERTS_RETRY_BASE_SECONDS,
       timeoutMs: env.ALERTS_TIMEOUT_MS,
+      security: {
+        windowSeconds: env.SECURITY_ALERT_WINDOW_SECONDS,
+        failedLogins: env.SECURITY_ALERT_FAILED_LOGINS,
+        deniedResponses: env.SECURITY_ALERT_DENIED_RESPONSES,
+      },
     },
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
     rateLimit: {

@@ -9,6 +9,7 @@ import type { AppDependencies } from '../deps.ts';
 import { createAlertsService } from '../features/alerts/alerts.service.ts';
 import { createLocalFileStore } from '../features/files/file-store.ts';
 import { createJobsService } from '../features/jobs/jobs.service.ts';
+import { createSecurityEvents } from '../features/security/security-events.ts';
 import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
 import { createPageCache } from '../http/page-cache.ts';
 import { createJobRegistry, type JobRegistry } from '../job-functions/registry.ts';
@@ -162,6 +163,7 @@ export function assembleDependencies(infra: Infrastructure): AppDependencies {
     scheduler,
     jobs,
     alerts,
+    security: createSecurityEvents({ config, metrics, alerts, logger }),
     pages: infra.pages,
   };
 }

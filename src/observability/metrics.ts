@@ -7,8 +7,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 /**
  * What the scheduler tells the metrics about runs, as this replica records them (never reads the database).
- * Declared here, where it is implemented, so infrastructure imports nothing from the scheduler; the scheduler's
- * options accept any object of this shape.
+ * Declared here, where it is implemented, so infrastructure imports nothing from the scheduler (whose
+ * SchedulerObserver is this type).
  */
 export interface RunObserver {
   /** A scheduled or catch-up run started here; lag is its start minus its scheduled_for. */
@@ -37,6 +37,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Counts one security event (src/features/security/security-events.ts). */
+  securityEvent(event: string): void;
   /** Handed to the scheduler engine: it reports run outcomes here, nothing reads the database for them. */
   readonly scheduler: RunObserver;
   /** Refreshes the gauges from their sources, then renders the text exposition. */
@@ -112,6 +114,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  const securityEvents = new Counter({
+    name: 'security_events_total',
+    help: 'Security events: login_failed, lockout, unauthorized (401), forbidden (403), revoked_token (a revoked API token presented)',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+
   const dependencyUp = new Gauge({
     name: 'app_dependency_up',
     help: 'Whether a dependency answered its health probe at this scrape (1) or not (0): app_db, legacy_db, redis',
@@ -135,6 +144,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     observeRequest(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       latency.observe({ method, route }, seconds);
+    },
+    securityEvent(event) {
+      securityEvents.inc({ event });
     },
     scheduler: {
       runStarted({ func, lagSeconds }) {

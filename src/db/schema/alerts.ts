@@ -16,9 +16,9 @@ import {
 import { scheduledJobs } from './scheduled-jobs.ts';
 
 export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email', 'pagerduty'] as const;
-/** Incident kinds; a delivery's event is one of these, `recovered` or `test`. */
+/** Incident kinds; a delivery's event is one of these, `recovered`, `security` (security_incidents) or `test`. */
 export const ALERT_INCIDENT_KINDS = ['dead', 'timed_out', 'overdue'] as const;
-export const ALERT_EVENTS = [...ALERT_INCIDENT_KINDS, 'recovered', 'test'] as const;
+export const ALERT_EVENTS = [...ALERT_INCIDENT_KINDS, 'recovered', 'security', 'test'] as const;
 export const ALERT_DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 
 export const alertChannels = pgTable('alert_channels', {

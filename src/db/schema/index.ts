@@ -4,4 +4,5 @@ export * from './audit-log.ts';
 export * from './files.ts';
 export * from './job-runs.ts';
 export * from './scheduled-jobs.ts';
+export * from './security-incidents.ts';
 export * from './users.ts';

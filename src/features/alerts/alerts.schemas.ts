@@ -11,7 +11,7 @@ import { secretString } from '../../secrets/schema-secrets.ts';
 import { pageOf } from '../jobs/jobs.schemas.ts';
 
 /** Events a channel can subscribe to (test alerts always go to the channel asked). */
-export const SUBSCRIBABLE_EVENTS = ['dead', 'timed_out', 'overdue', 'recovered'] as const;
+export const SUBSCRIBABLE_EVENTS = ['dead', 'timed_out', 'overdue', 'recovered', 'security'] as const;
 
 /** What a channel keeps sealed: the URL (Slack and Discord URLs are credentials) and the HMAC secret. */
 export const ChannelSecretsSchema = z.object({

@@ -39,7 +39,8 @@ export function createDeliveries(ctx: AlertsContext) {
       const inserted = await sql.insertDelivery(tx, {
         id,
         channelId,
-        incidentId: event.incident_id,
+        // A security incident lives in security_incidents (it has no job): its id travels in the payload only.
+        incidentId: event.event === 'security' ? null : event.incident_id,
         jobId: event.job?.id ?? null,
         event: event.event,
         payload: payload as unknown as Record<string, unknown>,

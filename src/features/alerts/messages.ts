@@ -2,7 +2,7 @@
 // Slack incoming webhooks `{text}`, Discord webhooks `{content}`, PagerDuty Events API v2 one trigger per incident
 // and one resolve per incident a recovery closed. No secret is ever part of an event.
 export interface AlertEvent {
-  event: 'dead' | 'timed_out' | 'overdue' | 'recovered' | 'test';
+  event: 'dead' | 'timed_out' | 'overdue' | 'recovered' | 'security' | 'test';
   delivery_id: string;
   incident_id: string | null;
   job: { id: string; name: string } | null;
@@ -18,6 +18,7 @@ const HEADLINES: Record<AlertEvent['event'], string> = {
   timed_out: 'timed out',
   overdue: 'is overdue (no successful run when one was expected)',
   recovered: 'recovered (a run succeeded)',
+  security: 'security event',
   test: 'test alert',
 };
 
@@ -25,7 +26,15 @@ export function alertText(event: AlertEvent): string {
   const subject = event.job
     ? `Job "${event.job.name}" ${HEADLINES[event.event]}`
     : `app-server ${HEADLINES[event.event]}`;
-  return `${event.event === 'recovered' ? '✅' : event.event === 'test' ? 'ℹ️' : '🚨'} ${subject}: ${event.message}`;
+  const icon =
+    event.event === 'recovered'
+      ? '✅'
+      : event.event === 'test'
+        ? 'ℹ️'
+        : event.event === 'security'
+          ? '🛡️'
+          : '🚨';
+  return `${icon} ${subject}: ${event.message}`;
 }
 
 export function channelBody(kind: 'webhook' | 'slack' | 'discord', event: AlertEvent): string {
@@ -40,6 +49,7 @@ const PAGERDUTY_SEVERITY: Record<AlertEvent['event'], 'critical' | 'error' | 'wa
   timed_out: 'error',
   overdue: 'error',
   recovered: 'info',
+  security: 'warning',
   test: 'info',
 };
 

@@ -2,10 +2,11 @@
 // anonymous requests under /api except on the public paths (health, login, and the docs when public).
 // Other ways to authenticate (the admin session) plug in as extra resolvers.
 import type { Context, MiddlewareHandler } from 'hono';
+import { clientIp } from '../../http/client-ip.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
 import type { AppBindings } from '../../http/types.ts';
-import { findLiveApiToken, looksLikeApiToken } from '../tokens/tokens.service.ts';
+import { findLiveApiToken, findRevokedApiToken, looksLikeApiToken } from '../tokens/tokens.service.ts';
 import { findUserByUsername } from '../users/users.service.ts';
 import { verifyAccessToken } from './jwt.ts';
 import { principalCacheFor } from './principal-cache.ts';
@@ -34,7 +35,19 @@ export const bearerResolver: PrincipalResolver = async (c) => {
 
   if (looksLikeApiToken(token)) {
     const row = await findLiveApiToken(db.app.drizzle, token);
-    if (!row) throw invalidToken();
+    if (!row) {
+      // The same answer as for an unknown token; recorded apart, since a revoked token in use means a leaked one.
+      const revoked = await findRevokedApiToken(db.app.drizzle, token);
+      if (revoked) {
+        c.var.deps.security.record({
+          event: 'revoked_token',
+          tokenId: revoked.id,
+          tokenName: revoked.name,
+          ip: clientIp(c),
+        });
+      }
+      throw invalidToken();
+    }
     return { subject: `token:${row.name}`, role: row.role, via: 'api_token' };
   }
   const cache = principalCacheFor(c.var.deps);

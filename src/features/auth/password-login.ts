@@ -27,6 +27,9 @@ export async function loginWithPassword(
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !valid || user.disabled) {
     const { locked } = await guard.afterFailure(username);
+    const ip = clientIp(c);
+    c.var.deps.security.record({ event: 'login_failed', username, ip });
+    if (locked) c.var.deps.security.record({ event: 'lockout', username, ip });
     await recordAudit(db.app.drizzle, actorOf(c, username), {
       action: 'auth.login_failed',
       targetType: 'user',

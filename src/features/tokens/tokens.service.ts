@@ -2,7 +2,7 @@
 // A token's hash is the lookup key, so nothing compares secrets byte by byte in application code. Issuing and
 // revoking commit with their audit row in one transaction.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { type Actor, recordAudit } from '../../audit/record-audit.ts';
 import type { Drizzle } from '../../db/index.ts';
 import { type ApiTokenRow, apiTokens } from '../../db/schema/index.ts';
@@ -117,6 +117,19 @@ export async function withdrawApiToken(db: Drizzle, actor: Actor, id: string): P
     });
     return revoked;
   });
+}
+
+/** The revoked token with this value, if any (asked only after the live lookup failed). */
+export async function findRevokedApiToken(
+  db: Drizzle,
+  token: string,
+): Promise<Pick<ApiTokenRow, 'id' | 'name'> | undefined> {
+  const [row] = await db
+    .select({ id: apiTokens.id, name: apiTokens.name })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, hashApiToken(token)), isNotNull(apiTokens.revokedAt)))
+    .limit(1);
+  return row;
 }
 
 /** The live (not revoked, not expired) token with this value, marking it used at most once a minute. */

@@ -142,7 +142,7 @@ describe('alert channels', () => {
       url: { set: true },
       signing_secret: { set: true },
       url_host: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
-      events: ['dead', 'timed_out', 'overdue', 'recovered'],
+      events: ['dead', 'timed_out', 'overdue', 'recovered', 'security'],
       job_id: null,
     });
     for (const kind of ['slack', 'discord'] as const) {

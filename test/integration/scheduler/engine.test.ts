@@ -260,6 +260,24 @@ describe('scheduler engine on PGlite', () => {
     expect(await runsOf(db, job.id)).toHaveLength(0);
   });
 
+  it('a poke reaches only a started scheduler: one built but never started leaves a queued run queued', async () => {
+    const built = await createTestScheduler(db, { functions: testFunctions(gate) });
+    const jobs = createJobsService({
+      db,
+      registry: built.registry,
+      poke: built.scheduler.poke,
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
+    const jobId = await insertJob(db, { kwargs: { value: 1 } });
+    const { run } = await jobs.runNow(jobId, { subject: 'tester' });
+    await built.scheduler.idle();
+    expect((await runsOf(db, jobId)).map((row) => row.status)).toEqual(['queued']);
+    // The same run is dispatched once a scheduler is asked to (the engine itself is not at fault).
+    expect(await built.scheduler.dispatchQueued()).toBe(1);
+    await built.scheduler.idle();
+    expect(await runsOf(db, jobId)).toMatchObject([{ id: run.id, status: 'succeeded' }]);
+  });
+
   it('shows a row whose function this build lacks as unregistered and never arms it', async () => {
     const jobId = await insertJob(db, { func: 'gone.module:vanished' });
     await scheduler.reloadAll();
