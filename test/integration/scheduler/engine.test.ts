@@ -1,7 +1,8 @@
 // The engine on PGlite: claims, overlap, retries, timeouts, leases, misfires, unregistered rows, shutdown.
-// Ticks are passed in explicitly, so nothing here depends on the wall clock.
+// Ticks are passed in explicitly, so nothing here depends on the wall clock. One migrated PGlite serves the
+// file; each test gets it emptied and a scheduler of its own.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
@@ -11,6 +12,7 @@ import {
   createGate,
   createMigratedPglite,
   createTestScheduler,
+  emptyAppTables,
   eventually,
   insertJob,
   runsOf,
@@ -24,15 +26,23 @@ describe('scheduler engine on PGlite', () => {
   let scheduler: Scheduler;
   let gate: ReturnType<typeof createGate>;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createMigratedPglite();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await emptyAppTables(db);
     gate = createGate();
     ({ scheduler } = await createTestScheduler(db, { functions: testFunctions(gate) }));
   });
   afterEach(async () => {
     gate.open();
+    // Nothing of this test's scheduler may act on the next test's rows (stop() of a never-started one only
+    // waits for its runs).
+    await scheduler.stop();
     await scheduler.idle();
-    await db.close();
   });
 
   it('claims a tick once: the second claim of the same tick loses and the winner records the outcome', async () => {
