@@ -10,8 +10,9 @@
 //   folds to the same name (quoted, U&"..." escapes); unqualified pg_* names are catalogs (pg_catalog is
 //   searched first).
 // The database role (docs/db/legacy_role.sql) is the second half; docs/operations/security.md has both.
+// The names are in legacy-allow-list.ts, the syntax in legacy-syntax.ts, the database's own names in
+// legacy-catalog.ts; this module walks the tree.
 import { loadModule, parseSync } from 'libpg-query';
-import type { SqlExecutor } from './client.ts';
 import {
   CAST_TYPES,
   OPERATORS,
@@ -19,7 +20,10 @@ import {
   TABLESAMPLE_METHODS,
   WRITE_FUNCTIONS,
 } from './legacy-allow-list.ts';
-import { POSTGRES_FUNCTION_NAMES } from './legacy-function-names.ts';
+import { BUILT_IN_CATALOG, type LegacyCatalog } from './legacy-catalog.ts';
+import { NODE_KINDS, PLAIN_FIELDS, STATEMENTS } from './legacy-syntax.ts';
+
+export { BUILT_IN_CATALOG, type LegacyCatalog, loadLegacyCatalog } from './legacy-catalog.ts';
 
 export class LegacyStatementRefused extends Error {
   readonly code = 'legacy_statement_refused';
@@ -32,51 +36,6 @@ export class LegacyStatementRefused extends Error {
 /** `write`: what the legacy handle admits (SELECT, INSERT, UPDATE). `read`: a report (one plain SELECT). */
 export type LegacyStatementMode = 'write' | 'read';
 
-/** What the connected database adds to the guard's knowledge (loadLegacyCatalog). */
-export interface LegacyCatalog {
-  /** Every function name the server can call with one argument (built-in, extensions, user functions). */
-  readonly functionNames: ReadonlySet<string>;
-  /** Function names defined outside pg_catalog, with one schema that defines each. */
-  readonly functionsOutsideCatalog: ReadonlyMap<string, string>;
-  /** Unqualified relation names that resolve to a system catalog or view. */
-  readonly catalogRelations: ReadonlySet<string>;
-}
-
-/** Without a connected database: the one-argument function names of PostgreSQL 15 and its contrib extensions. */
-export const BUILT_IN_CATALOG: LegacyCatalog = {
-  functionNames: new Set(POSTGRES_FUNCTION_NAMES.trim().split(/\s+/)),
-  functionsOutsideCatalog: new Map(),
-  catalogRelations: new Set(),
-};
-
-/** Reads the connected database's function and catalog names once (a few ms; run as the legacy role). */
-export async function loadLegacyCatalog(executor: SqlExecutor): Promise<LegacyCatalog> {
-  const [row] = await executor.query<{
-    functions: string[] | null;
-    outside: Record<string, string> | string | null;
-    relations: string[] | null;
-  }>(LOAD_CATALOG_SQL);
-  const outside = typeof row?.outside === 'string' ? JSON.parse(row.outside) : (row?.outside ?? {});
-  return {
-    functionNames: new Set([...BUILT_IN_CATALOG.functionNames, ...(row?.functions ?? [])]),
-    functionsOutsideCatalog: new Map(Object.entries(outside as Record<string, string>)),
-    catalogRelations: new Set(row?.relations ?? []),
-  };
-}
-
-const LOAD_CATALOG_SQL = `select
-  (select array_agg(distinct p.proname::text) from pg_catalog.pg_proc p
-     where p.provariadic <> 0 or (p.pronargs >= 1 and p.pronargs - p.pronargdefaults <= 1)) as functions,
-  (select coalesce(json_object_agg(s.proname, s.nspname), '{}'::json) from (
-     select distinct on (p.proname) p.proname::text as proname, n.nspname::text as nspname
-     from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-     where n.nspname <> 'pg_catalog' order by p.proname, n.nspname) s) as outside,
-  (select array_agg(c.relname::text) from pg_catalog.pg_class c
-     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = 'pg_catalog'
-        or (n.nspname = 'information_schema' and n.nspname = any (pg_catalog.current_schemas(false)))
-  ) as relations`;
-
 let ready: Promise<void> | undefined;
 
 /** The parser is WebAssembly; load it once before the first check. */
@@ -84,97 +43,6 @@ export function loadLegacyGuard(): Promise<void> {
   ready ??= loadModule();
   return ready;
 }
-
-const STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt']);
-
-/** Parse-tree node kinds a SELECT/INSERT/UPDATE may contain. Anything else is refused. */
-const NODE_KINDS = new Set([
-  ...STATEMENTS,
-  'A_ArrayExpr',
-  'A_Const',
-  'A_Expr',
-  'A_Indices',
-  'A_Indirection',
-  'A_Star',
-  'Alias',
-  'BitString',
-  'BoolExpr',
-  'Boolean',
-  'BooleanTest',
-  'CaseExpr',
-  'CaseWhen',
-  'CoalesceExpr',
-  'CollateClause',
-  'ColumnDef',
-  'ColumnRef',
-  'CommonTableExpr',
-  'CTECycleClause',
-  'CTESearchClause',
-  'Float',
-  'FuncCall',
-  'GroupingFunc',
-  'GroupingSet',
-  'IndexElem',
-  'InferClause',
-  'Integer',
-  'JoinExpr',
-  'List',
-  'LockingClause',
-  'MinMaxExpr',
-  'MultiAssignRef',
-  'NullTest',
-  'OnConflictClause',
-  'ParamRef',
-  'RangeFunction',
-  'RangeSubselect',
-  'RangeTableFunc',
-  'RangeTableFuncCol',
-  'RangeTableSample',
-  'RangeVar',
-  'ResTarget',
-  'ReturningClause',
-  'RowExpr',
-  'SetToDefault',
-  'SortBy',
-  'SQLValueFunction',
-  'String',
-  'SubLink',
-  'TypeCast',
-  'TypeName',
-  'WindowDef',
-  'WithClause',
-  'XmlExpr',
-  'XmlSerialize',
-]);
-
-/**
- * Fields of those nodes that hold values, flags, positions, aliases or sub-nodes, but no name of code to run
- * (the fields that do are checked where they are met: funcname, name, operName, useOp, names, method,
- * fields, indirection, relname). A field not listed here is refused.
- */
-const PLAIN_FIELDS = new Set(
-  `location stmt_location stmt_len targetList fromClause whereClause groupClause groupDistinct havingClause
-  windowClause valuesLists sortClause limitOffset limitCount limitOption lockingClause withClause op all larg rarg
-  distinctClause selectStmt cols onConflictClause returningClause returningList override relation targetList
-  val ival sval fval boolval bsval isnull args agg_order agg_filter over agg_within_group agg_star agg_distinct
-  func_variadic funcformat kind lexpr rexpr arg typeName typemod typmods arrayBounds setof pct_type typeOid
-  boolop nulltesttype argisrow booltesttype subLinkType subLinkId testexpr subselect defresult casetype
-  casecollid xpr expr result coalescetype coalescecollid minmaxtype minmaxcollid inputcollid elements
-  row_format colnames collname sortby_dir sortby_nulls node partitionClause orderClause frameOptions
-  startOffset endOffset refname inh relpersistence alias aliasname schemaname catalogname jointype isNatural
-  quals usingClause join_using_alias lateral subquery ordinality is_rowsfrom functions coldeflist repeatable
-  docexpr rowexpr namespaces columns colname coltype for_ordinality is_not_null colexpr coldefexpr
-  items is_local is_from_type storage storage_name raw_default cooked_default identity generated collClause
-  collOid constraints fdwoptions ctes recursive ctename aliascolnames ctematerialized ctequery search_clause
-  cycle_clause cterecursive cterefcount ctecolnames ctecoltypes ctecoltypmods ctecolcollations
-  search_col_list search_breadth_first search_seq_column cycle_col_list cycle_mark_column cycle_mark_value
-  cycle_mark_default cycle_path_column action infer indexElems conname indexcolname opclass opclassopts
-  ordering nulls_ordering source colno ncolumns content lidx uidx is_slice refassgnexpr strength
-  waitPolicy lockedRels exprs options named_args arg_names xmloption indent isNull
-  location_start relname content_type number list_start list_end typmod`
-    .trim()
-    .split(/\s+/),
-);
 
 /** BETWEEN is spelled as an operator name in the raw tree; the server expands it to <= and >=. */
 const BETWEEN_NAMES = new Set(['BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC']);

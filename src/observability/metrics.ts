@@ -7,8 +7,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 /**
  * What the scheduler tells the metrics about runs, as this replica records them (never reads the database).
- * Declared here, where it is implemented, so infrastructure imports nothing from the scheduler; the scheduler's
- * options accept any object of this shape.
+ * Declared here, where it is implemented, so infrastructure imports nothing from the scheduler (whose
+ * SchedulerObserver is this type).
  */
 export interface RunObserver {
   /** A scheduled or catch-up run started here; lag is its start minus its scheduled_for. */

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Cron } from 'croner';
 import type { Logger } from '../observability/logger.ts';
-import { parseCron } from './cron.ts';
+import { createCronCache } from './cron.ts';
 import type { ClaimOutcome, SchedulerObserver, SchedulerOptions } from './types.ts';
 
 export interface ArmedJob {
@@ -73,16 +73,12 @@ export interface EngineContext {
   registeredKeys(): string[];
 }
 
-/** Parsed crons kept per replica; cleared wholesale past this size (a bound, not an eviction policy). */
-const CRON_CACHE_LIMIT = 20_000;
-
 export function createEngineContext(options: SchedulerOptions): EngineContext {
   const { config } = options;
   const log = options.logger.child({ component: 'scheduler', replica: options.replicaId });
   const leaseMs = options.leaseMs ?? config.scheduler.leaseMs;
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const cronCache = new Map<string, Cron>();
   return {
     options,
     log,
@@ -117,18 +113,7 @@ export function createEngineContext(options: SchedulerOptions): EngineContext {
         log.warn({ err: error }, 'scheduler observer failed');
       }
     },
-    cronFor(expr, timezone) {
-      const key = `${timezone}|${expr}`;
-      let cron = cronCache.get(key);
-      if (!cron) {
-        const parsed = parseCron(expr, timezone);
-        if (!parsed.ok) return undefined;
-        cron = parsed.cron;
-        if (cronCache.size > CRON_CACHE_LIMIT) cronCache.clear();
-        cronCache.set(key, cron);
-      }
-      return cron;
-    },
+    cronFor: createCronCache(),
     registeredKeys: () => options.registry.list().map((fn) => fn.key),
   };
 }

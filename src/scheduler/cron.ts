@@ -5,6 +5,26 @@ import cronstrue from 'cronstrue';
 
 export type CronCheck = { ok: true; cron: Cron } | { ok: false; reason: string };
 
+/**
+ * Parsed crons by expression and zone, for callers that read the same few expressions over and over (the
+ * engine's timers and claims, the overdue check): undefined for one that does not parse. Cleared wholesale past
+ * `limit` entries (a bound, not an eviction policy).
+ */
+export function createCronCache(limit = 20_000): (expr: string, timezone: string) => Cron | undefined {
+  const cache = new Map<string, Cron | null>();
+  return (expr, timezone) => {
+    const key = `${timezone}|${expr}`;
+    let cron = cache.get(key);
+    if (cron === undefined) {
+      const parsed = parseCron(expr, timezone);
+      cron = parsed.ok ? parsed.cron : null;
+      if (cache.size >= limit) cache.clear();
+      cache.set(key, cron);
+    }
+    return cron ?? undefined;
+  };
+}
+
 export function isValidTimezone(timezone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });

@@ -94,7 +94,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     sweepExpiredLeases: maintenance.sweepExpiredLeases,
     reloadJob: timers.reloadJob,
     reloadAll: () => timers.reloadAll(),
-    poke: runner.kick,
+    poke() {
+      if (state.started && !state.stopping) runner.kick();
+    },
     async idle() {
       while (state.running.size > 0 || state.dispatching) {
         await Promise.all([...state.running.values()].map((run) => run.done));

@@ -6,6 +6,7 @@ import type { FileStore } from '../features/files/file-store.ts';
 import type { JobRegistry } from '../job-functions/registry.ts';
 import type { KeyValueStore } from '../kv/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { RunObserver } from '../observability/metrics.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { RunOutcomeHooks } from './outcome-hooks.ts';
 
@@ -36,12 +37,8 @@ export interface SchedulerOptions {
   observer?: SchedulerObserver;
 }
 
-export interface SchedulerObserver {
-  /** A scheduled or catch-up run started here; lag is its start minus its scheduled_for. */
-  runStarted?(event: { func: string; trigger: string; lagSeconds: number }): void;
-  /** Rows this replica wrote with a final status (succeeded, failed, timed_out, dead, skipped, missed). */
-  runRecorded?(event: { func: string; status: string; durationSeconds?: number; count?: number }): void;
-}
+/** What the engine reports about runs (metrics implement it: observability/metrics.ts declares the shape). */
+export type SchedulerObserver = RunObserver;
 
 export type ClaimOutcome = 'running' | 'queued' | 'skipped' | 'lost' | 'inactive' | 'stale';
 
@@ -60,7 +57,10 @@ export interface Scheduler {
   sweepExpiredLeases(): Promise<number>;
   reloadJob(jobId: string): Promise<void>;
   reloadAll(): Promise<void>;
-  /** Asks the dispatcher to look for queued runs now (after a manual run was queued in this process). */
+  /**
+   * Asks the dispatcher to look for queued runs now (after a manual run was queued in this process). Ignored
+   * unless the scheduler is started: one built but never started (or stopping) runs nothing.
+   */
   poke(): void;
   /** Resolves when this replica runs nothing (tests). */
   idle(): Promise<void>;

@@ -108,6 +108,32 @@ describe('typed arguments form (in process)', () => {
     expect(await jobNamed('typed-add-row')).toBeUndefined();
   });
 
+  it('answers htmx "Add row" with just the new row and the next button; an unknown list or index is a 404', async () => {
+    const row = (query: string) => admin.get(`/admin/function-args/row?${query}`);
+    const func = `func=${encodeURIComponent(HTTP)}`;
+    const item = await row(`${func}&list=kw.expected_status&index=3`);
+    expect(item.status).toBe(200);
+    const html = await item.text();
+    expect(html).toMatch(/^<div class="arg-row">/);
+    expect(html).toMatch(/<input[^>]*name="kw.expected_status.3"[^>]*autofocus=""/);
+    expect(html).toMatch(/<button[^>]*value="add:kw.expected_status"[^>]*hx-get="[^"]*index=4"/);
+    expect(html).not.toContain('<form');
+    const header = await (await row(`${func}&list=kw.secret_headers&index=1`)).text();
+    expect(header).toMatch(/name="kw.secret_headers.1.key"[^>]*autofocus=""/);
+    expect(header).toMatch(/name="kw.secret_headers.1.value" type="password"/);
+    for (const query of [
+      `${func}&list=kw.url&index=1`,
+      `${func}&list=kw.nope&index=1`,
+      `${func}&list=kw.expected_status&index=-1`,
+      `${func}&list=kw.expected_status&index=1.5`,
+      `${func}&list=kw.expected_status&index=1000`,
+      `${func}&list=kw.expected_status`,
+      'func=no.such:function&list=kw.expected_status&index=1',
+    ]) {
+      expect((await row(query)).status, query).toBe(404);
+    }
+  });
+
   it('asks for the arguments of a function picked without JavaScript', async () => {
     const response = await admin.post(
       '/admin/jobs',

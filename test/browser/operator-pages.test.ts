@@ -1,7 +1,8 @@
 // The pages an operator meets, in headless Chromium against a real origin: the first-run jobs page and its
 // example jobs, the typed arguments form used with the keyboard only, the run strip, the dashboard, alerts,
 // users and the filtered audit log, each at 1280 and 390 px (no sideways scrolling, screenshots for the
-// guide), with no request leaving 127.0.0.1 and a clean console (the strict CSP holds).
+// guide), with no request leaving 127.0.0.1 and a clean console (the strict CSP holds); list rows added in place
+// with htmx and by a plain post without JavaScript.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -42,6 +43,16 @@ describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
     await browser?.close();
     await origin?.stop();
   });
+
+  /** Signs `target` in unless its context already has a session (each test may run on its own). */
+  async function signIn(target: Page) {
+    await target.goto(`${origin.url}/admin/jobs`);
+    if (new URL(target.url()).pathname !== '/admin/login') return;
+    await target.getByLabel('Username').fill(ADMIN.username);
+    await target.getByLabel('Password').fill(ADMIN.password);
+    await target.getByRole('button', { name: 'Log in' }).click();
+    await target.waitForURL(/\/admin\/jobs$/);
+  }
 
   async function screenshots(name: string) {
     for (const width of WIDTHS) {
@@ -160,5 +171,77 @@ describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
     const refused = problems.filter((text) => text.includes('status of 422'));
     expect(refused).toHaveLength(1);
     expect(problems.filter((text) => !refused.includes(text))).toEqual([]);
+  }, 300_000);
+
+  it('adds list rows in place with htmx (focus in the new row, no reload), and by a plain post without JavaScript', async () => {
+    problems.length = 0;
+    await signIn(page);
+    await page.goto(`${origin.url}/admin/jobs/new`);
+    await page.getByLabel('Name', { exact: true }).fill('rows-in-place');
+    await page.getByLabel('Function').selectOption('app.jobs.http:http_request');
+    await page.locator('#arg-url').fill('https://example.com/rows');
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const statusRows = page.locator('input[name^="kw.expected_status."]:not([type="checkbox"])');
+    expect(await statusRows.count()).toBe(2); // the default [200] and the spare row
+    await page.locator('#arg-expected_status-1').fill('201');
+
+    // Keyboard only: Enter on "Add an item", type into the new row (it has the focus), Tab to the next button.
+    await page.getByRole('button', { name: 'Add an item' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#arg-expected_status-2').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('arg-expected_status-2');
+    await page.keyboard.type('204');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('#arg-expected_status-3').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('arg-expected_status-3');
+    await page.keyboard.type('202');
+    await page.getByRole('button', { name: 'Add a row' }).first().click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('arg-headers-1-key');
+    await page.keyboard.type('X-Two');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('b');
+    expect(await statusRows.count()).toBe(4);
+    expect(await page.locator('#arg-expected_status-1').inputValue()).toBe('201');
+    expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await screenshots('admin-args-rows-in-place');
+
+    await page.getByLabel('Cron expression').fill('*/15 * * * *');
+    await page.getByLabel('Cron expression').press('Enter');
+    await page.waitForURL(/done=created/);
+    const jobId = page.url().split('?')[0]!.split('/').at(-1)!;
+    const token = (
+      (await (
+        await fetch(`${origin.url}/api/v1/auth/token`, { method: 'POST', body: new URLSearchParams(ADMIN) })
+      ).json()) as { access_token: string }
+    ).access_token;
+    const job = (await (
+      await fetch(`${origin.url}/api/v1/jobs/${jobId}`, { headers: { Authorization: `Bearer ${token}` } })
+    ).json()) as { kwargs: Record<string, unknown> };
+    expect(job.kwargs).toMatchObject({ expected_status: [200, 201, 204, 202], headers: { 'X-Two': 'b' } });
+    expect(problems).toEqual([]);
+
+    // Without JavaScript the same button posts the form, and the page comes back with one more row.
+    const noScript = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 900 },
+    });
+    try {
+      const plain = await noScript.newPage();
+      await signIn(plain);
+      await plain.goto(`${origin.url}/admin/jobs/${jobId}/edit`);
+      const rows = plain.locator('input[name^="kw.expected_status."]:not([type="checkbox"])');
+      expect(await rows.count()).toBe(5); // four items and the spare row
+      await plain.locator('#arg-expected_status-4').fill('203');
+      await Promise.all([
+        plain.waitForEvent('load'),
+        plain.getByRole('button', { name: 'Add an item' }).click(),
+      ]);
+      // The filled spare row is now an item; below it the spare row and the one asked for.
+      expect(await rows.count()).toBe(7);
+      expect(await plain.locator('#arg-expected_status-4').inputValue()).toBe('203');
+    } finally {
+      await noScript.close();
+    }
   }, 300_000);
 });

@@ -1,28 +1,21 @@
 // The origin process with METRICS_PORT: /metrics (with process metrics) on the internal listener only, the
 // main port without it; SIGTERM closes both.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScrape } from '../support/metrics.ts';
-import { spawnOrigin } from '../support/origin-process.ts';
+import { startOrigin } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestDatabase, realPostgresUrl } from '../support/real-servers.ts';
 
 describe.skipIf(!realPostgresUrl())('origin process with METRICS_PORT', () => {
   it('serves /metrics on the internal port only, with process metrics, and stops both on SIGTERM', async () => {
-    const [port, metricsPort] = [await freePort(), await freePort()];
-    const dataDir = mkdtempSync(join(tmpdir(), 'metrics-origin-'));
-    const origin = spawnOrigin({
-      PORT: String(port),
+    const metricsPort = await freePort();
+    const running = await startOrigin({
       METRICS_PORT: String(metricsPort),
-      LOG_LEVEL: 'info',
       DB_APP_URL: await createTestDatabase('metrics'),
       SCHEDULER_ENABLED: 'true',
-      DATA_DIR: dataDir,
     });
+    const { port, process: origin } = running;
     try {
-      await origin.waitForLine(/ready on http/);
       await fetch(`http://127.0.0.1:${port}/healthz`);
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
@@ -38,9 +31,8 @@ describe.skipIf(!realPostgresUrl())('origin process with METRICS_PORT', () => {
       expect(await origin.exited).toBe(0);
       await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
     } finally {
-      origin.kill();
-      await origin.exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      await running.kill9();
+      await running.stop(); // removes its DATA_DIR
     }
   });
 });

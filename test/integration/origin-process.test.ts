@@ -1,13 +1,14 @@
 // The README's first command in spirit: the origin as a real process with embedded defaults answers
-// /api/v1/health, exits 0 on SIGTERM, and its data survives a restart. Also the built dist (npm start).
+// /api/v1/health, exits 0 on SIGTERM, and its data survives a restart. Every spawned origin runs the build
+// (`npm start`'s path); the last test runs the sources through tsx (`npm run dev`'s path).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPgliteClient } from '../../src/db/client.ts';
-import { killStrayOrigins, spawnOrigin } from '../support/origin-process.ts';
+import { killStrayOrigins, type SpawnOptions, spawnOrigin } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
-import { ensureTestBuild } from '../support/templates.ts';
+import { seedEmbeddedDatabases } from '../support/real-servers.ts';
 import { scaled } from '../support/time-scale.ts';
 
 // Each start opens two embedded PGlite databases; on a loaded two-core machine that alone can take 10 s+.
@@ -33,9 +34,9 @@ const logLines = (stdout: string) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** Starts the origin, checks /api/v1/health, stops it with SIGTERM; returns its log lines. */
-async function startCheckStop(env: Record<string, string>, entry?: string[]) {
+async function startCheckStop(env: Record<string, string>, options?: SpawnOptions) {
   const port = await freePort();
-  const origin = spawnOrigin({ PORT: String(port), LOG_LEVEL: 'info', ...env }, entry);
+  const origin = await spawnOrigin({ PORT: String(port), LOG_LEVEL: 'info', ...env }, options);
   await origin.waitForLine(/"msg":".* ready on http:\/\/127\.0\.0\.1:\d+"/);
   const response = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
   const body = (await response.json()) as { status: string; components: Record<string, { status: string }> };
@@ -110,7 +111,11 @@ describe('the origin process with embedded defaults', () => {
     'a SIGTERM while the embedded databases open stops cleanly (exit 0) once the start is safe',
     async () => {
       const dataDir = tempDir('app-server-early-stop-');
-      const origin = spawnOrigin({ DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'info' });
+      const origin = await spawnOrigin({
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      });
       // Printed just before PGlite starts creating its files.
       await origin.waitForLine(/"msg":"using embedded PGlite \(local only\)"/);
       origin.child.kill('SIGTERM');
@@ -127,18 +132,17 @@ describe('the origin process with embedded defaults', () => {
   );
 
   it(
-    'npm start path: the tsc build (dist) runs and serves health',
+    'npm run dev path: the TypeScript sources run through tsx and serve health',
     async () => {
-      // The run's one test build (tsc -p tsconfig.build.json), under node_modules/.cache so the migrations
-      // are found above it, as they are above dist/.
-      const outDir = await ensureTestBuild();
-      const result = await startCheckStop({ DATA_DIR: tempDir('app-server-dist-') }, [
-        join(outDir, 'src/entry/node.js'),
-      ]);
+      // The embedded databases' first start is covered above: this one opens copies of the run's templates.
+      const dataDir = tempDir('app-server-dev-');
+      await seedEmbeddedDatabases(dataDir, {});
+      const result = await startCheckStop({ DATA_DIR: dataDir }, { fromSources: true });
       expect(result.response.status).toBe(200);
       expect(result.body.status).toBe('healthy');
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
+      expect(result.lines.map((line) => line.msg)).toContain('app database schema is current');
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

@@ -1,23 +1,26 @@
 // The origin process refuses an unsafe production configuration: non-zero exit, one line naming the
-// variable, and the secret nowhere in its output.
+// variable, and the secret nowhere in its output. Each case is its own process, so they run side by side.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { killStrayOrigins, runOriginToExit } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
+import { seedEmbeddedDatabases } from '../support/real-servers.ts';
 
-afterEach(killStrayOrigins);
-// Spawned processes on a loaded machine: a safety net against a hang, not a performance assertion.
+// Not afterEach: the cases run concurrently, and one case's cleanup would kill another's process.
+afterAll(killStrayOrigins);
 const STRONG = {
   ADMIN_PASSWORD: 'Adm1n-Passw0rd-strong',
   JWT_SECRET_KEY: 'jwt-9f8e7d6c5b4a39281706f5e4d3c2b1a0-strong',
   REDIS_URL: 'redis://redis.internal:6379/0',
 };
 
-describe('origin process: production refusals', () => {
-  it('exits non-zero naming DB_APP_URL for a loopback URL, never echoing its password', async () => {
+describe.concurrent('origin process: production refusals', () => {
+  it('exits non-zero naming DB_APP_URL for a loopback URL, never echoing its password', async ({
+    expect,
+  }) => {
     const result = await runOriginToExit({
       APP_ENV: 'production',
       DB_APP_URL: 'postgres://u:secretpw@127.0.0.1/db',
@@ -30,7 +33,7 @@ describe('origin process: production refusals', () => {
     expect(output).not.toContain('secretpw');
   });
 
-  it('exits non-zero naming DB_APP_URL when it is missing', async () => {
+  it('exits non-zero naming DB_APP_URL when it is missing', async ({ expect }) => {
     const result = await runOriginToExit({ APP_ENV: 'production', ...STRONG });
     expect(result.code).not.toBe(0);
     const output = `${result.stdout}${result.stderr}`;
@@ -38,7 +41,7 @@ describe('origin process: production refusals', () => {
     expect(output).toMatch(/^config error: DB_APP_URL: is required in production/);
   });
 
-  it('exits non-zero naming ADMIN_PASSWORD for a weak password, never echoing it', async () => {
+  it('exits non-zero naming ADMIN_PASSWORD for a weak password, never echoing it', async ({ expect }) => {
     const result = await runOriginToExit({
       APP_ENV: 'aws',
       ...STRONG,
@@ -53,7 +56,9 @@ describe('origin process: production refusals', () => {
     expect(output).not.toContain('secretpw');
   });
 
-  it('exits non-zero naming DB_APP_URL when the database does not answer, never echoing its password', async () => {
+  it('exits non-zero naming DB_APP_URL when the database does not answer, never echoing its password', async ({
+    expect,
+  }) => {
     const closedPort = await freePort();
     const result = await runOriginToExit({
       APP_ENV: 'local',
@@ -72,13 +77,13 @@ describe('origin process: production refusals', () => {
 });
 
 describe('origin process: a port that is taken', () => {
-  it('says which port is in use and that PORT fixes it, in one line, and never starts the scheduler', {
-    timeout: 240_000,
-  }, async () => {
+  it('says which port is in use and that PORT fixes it, in one line, and never starts the scheduler', async () => {
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const port = (squatter.address() as { port: number }).port;
     const dataDir = mkdtempSync(join(tmpdir(), 'app-server-busy-port-'));
+    // Copies of the run's migrated templates: the start gets as far as the listen without an initdb.
+    await seedEmbeddedDatabases(dataDir, {});
     try {
       const result = await runOriginToExit({
         APP_ENV: 'test',

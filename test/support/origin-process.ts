@@ -1,5 +1,7 @@
-// Spawns the origin entry (src/entry/node.ts through tsx, on the Node running the tests) as a real process:
-// spawnOrigin for a raw process (refusals, signals), startOrigin for a ready origin on a free port.
+// Spawns an entry of the origin as a real process, on the Node running the tests: by default the run's one
+// test build (ensureTestBuild: what `npm run build` emits and `npm start` / the image run), so no process pays
+// for compiling TypeScript at start-up. spawnOrigin for a raw process (refusals, signals), runOriginToExit for
+// its whole output, startOrigin for a ready origin on a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -8,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../../src/lib/with-timeout.ts';
 import { freePort } from './ports.ts';
 import { seedEmbeddedDatabases } from './real-servers.ts';
+import { ensureTestBuild } from './templates.ts';
 import { scaled } from './time-scale.ts';
 
 const running = new Set<OriginProcess>();
@@ -32,15 +35,33 @@ export interface OriginProcess {
   kill(): void;
 }
 
+export interface SpawnOptions {
+  /** The entry's source file (default: the origin, src/entry/node.ts); its built .js is what runs. */
+  entry?: string;
+  /**
+   * Run the TypeScript source through tsx (`npm run dev`, `npm run db:migrate` from a checkout) instead of
+   * the build. Only the test of that path wants it: it compiles at every start.
+   */
+  fromSources?: boolean;
+}
+
+/** The Node arguments that run `entry` (a source path): its built file as `npm start` does, or tsx. */
+async function entryArguments({ entry = 'src/entry/node.ts', fromSources = false }: SpawnOptions) {
+  if (fromSources) return ['--import', 'tsx', entry];
+  const built = join(await ensureTestBuild(), entry.replace(/\.tsx?$/, '.js'));
+  // npm start's and the image's Node flag.
+  return ['--max-semi-space-size=16', built];
+}
+
 /**
  * Only the variables given here (plus PATH and HOME) reach the child, so the test machine's
  * environment cannot change what the origin sees.
  */
-export function spawnOrigin(
+export async function spawnOrigin(
   env: Record<string, string>,
-  entry: string[] = ['--import', 'tsx', 'src/entry/node.ts'],
-): OriginProcess {
-  const child = spawn(process.execPath, entry, {
+  options: SpawnOptions = {},
+): Promise<OriginProcess> {
+  const child = spawn(process.execPath, await entryArguments(options), {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,9 +119,9 @@ export function spawnOrigin(
   return origin;
 }
 
-/** Reads the whole output once the process ended (the refusal tests). */
-export async function runOriginToExit(env: Record<string, string>) {
-  const origin = spawnOrigin(env);
+/** Reads the whole output once the process ended (the refusal tests, one-shot commands). */
+export async function runOriginToExit(env: Record<string, string>, options: SpawnOptions = {}) {
+  const origin = await spawnOrigin(env, options);
   const code = await origin.exited;
   return { code, stdout: origin.stdout(), stderr: origin.stderr() };
 }
@@ -126,7 +147,7 @@ export async function startOrigin(env: Record<string, string> = {}): Promise<Run
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'app-server-origin-'));
   if (!env.DATA_DIR) await seedEmbeddedDatabases(dataDir, env);
-  const origin = spawnOrigin({
+  const origin = await spawnOrigin({
     APP_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),

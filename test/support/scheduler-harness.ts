@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from '@hono/zod-openapi';
 import { parseConfig } from '../../src/config/index.ts';
 import type { SqlClient } from '../../src/db/client.ts';
+import { MIGRATIONS_TABLE } from '../../src/db/migrate.ts';
 import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { BUILTIN_JOBS } from '../../src/job-functions/builtin/index.ts';
 import { createJobRegistry } from '../../src/job-functions/registry.ts';
@@ -66,6 +67,21 @@ export const silentLogger = () => createLogger({ level: 'silent' });
 /** An in-memory PGlite with the app migrations applied (loaded from the run's migrated template). */
 export function createMigratedPglite(): Promise<SqlClient> {
   return openMigratedPglite('memory');
+}
+
+/**
+ * Empties every table of a migrated app database but the migrations' own, restarting identities, so that
+ * one database serves a whole file and each test still starts from what a freshly migrated one holds (the
+ * migrations insert no rows). Opening a PGlite costs seconds on a busy machine; this costs milliseconds.
+ */
+export async function emptyAppTables(db: SqlClient): Promise<void> {
+  const tables = await db.query<{ name: string }>(
+    `select format('%I.%I', schemaname, tablename) as name from pg_tables
+     where schemaname not in ('pg_catalog', 'information_schema') and tablename <> $1`,
+    [MIGRATIONS_TABLE],
+  );
+  if (tables.length === 0) throw new Error('emptyAppTables: no app tables (is the database migrated?)');
+  await db.query(`truncate ${tables.map((table) => table.name).join(', ')} restart identity cascade`);
 }
 
 export function testConfig(overrides: Record<string, string> = {}) {

@@ -9,13 +9,14 @@ import {
   argsFormFor,
   defaultArgs,
   kwargsFromForm,
+  listFieldAt,
   type NamedField,
   postedFields,
   withoutTypedSecrets,
 } from '../../src/features/jobs/args-form.ts';
 import { createJobRegistry } from '../../src/job-functions/registry.ts';
 import { secretString } from '../../src/secrets/schema-secrets.ts';
-import { ArgsEditor } from '../../views/components/args-form.tsx';
+import { ArgsEditor, ListRowFragment } from '../../views/components/args-form.tsx';
 import type { FunctionView } from '../../views/types.ts';
 
 const registry = createJobRegistry();
@@ -367,9 +368,11 @@ function attributes(tag: string): Record<string, string> {
   return out;
 }
 
-/** The successful controls of the form view (what a browser submits), in document order. */
+/** The successful controls of the form view (or of a fragment) as a browser submits them, in document order. */
 function serialize(html: string): [string, string][] {
-  const formView = html.slice(html.indexOf('class="args-form-view"'), html.indexOf('class="args-json-view'));
+  const formView = html.includes('class="args-form-view"')
+    ? html.slice(html.indexOf('class="args-form-view"'), html.indexOf('class="args-json-view'))
+    : html;
   const pairs: [string, string][] = [];
   const control =
     /<input\b[^>]*>|<textarea\b[^>]*>([\s\S]*?)<\/textarea>|<select\b[^>]*>([\s\S]*?)<\/select>/g;
@@ -489,5 +492,103 @@ describe('round trip through the rendered editor', () => {
     expect(html).toMatch(/id="arg-expected_status-1"[^>]*aria-invalid="true"/);
     expect(html).toMatch(/id="arg-headers-0-value"[^>]*aria-invalid="true"/);
     expect(html).toContain('id="arg-url-error"');
+  });
+});
+
+describe('rows added in place (htmx "Add row")', () => {
+  const schema = z.object({
+    steps: z.array(z.object({ name: z.string(), retries: z.number().int().optional() })),
+    groups: z.record(z.string(), z.array(z.number())),
+    label: z.string().optional(),
+  });
+  const nested = fieldsOf(schema);
+  const nestedView: FunctionView = {
+    key: 'test.nested',
+    description: 'd',
+    args_schema: z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>,
+  };
+
+  it('finds the list a list input name points at, and nothing else', () => {
+    expect(listFieldAt(nested, 'kw.steps')).toMatchObject({ field: { kind: 'array' }, path: ['steps'] });
+    expect(listFieldAt(nested, 'kw.groups')).toMatchObject({ field: { kind: 'record' }, path: ['groups'] });
+    expect(listFieldAt(nested, 'kw.groups.4.value')).toMatchObject({
+      field: { kind: 'array', item: { kind: 'number' } },
+      path: ['groups', 4, 'value'],
+    });
+    for (const name of [
+      'kw',
+      'kw.label',
+      'kw.nope',
+      'kw.steps.2',
+      'kw.steps.0.name',
+      'kw.groups.0',
+      'kw.groups.0.key',
+      'kw.groups.x.value',
+      'x.steps',
+      'kw.steps:present',
+      'kw..steps',
+    ]) {
+      expect(listFieldAt(nested, name), name).toBeUndefined();
+    }
+  });
+
+  it("numbers each list's button after the rows it shows, and keeps it a submit button for the no-JS post", () => {
+    const html = render(view(HTTP), { method: 'GET', url: 'https://a.example', expected_status: [200, 204] });
+    const buttons = [...html.matchAll(/<button\b[^>]*name="_form_action"[^>]*>/g)].map((m) =>
+      attributes(m[0]),
+    );
+    expect(buttons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'submit',
+          value: 'add:kw.expected_status',
+          'hx-get': `/admin/function-args/row?func=${encodeURIComponent(HTTP)}&list=kw.expected_status&index=3`,
+          'hx-target': 'this',
+          'hx-swap': 'outerHTML',
+        }),
+        expect.objectContaining({
+          value: 'add:kw.headers',
+          'hx-get': `/admin/function-args/row?func=${encodeURIComponent(HTTP)}&list=kw.headers&index=1`,
+        }),
+      ]),
+    );
+  });
+
+  it('renders one empty row with the focus on its first input and the button for the next, read back like any row', () => {
+    const fragment = (name: string, index: number) => {
+      const list = listFieldAt(nested, name)!;
+      return String(ListRowFragment({ func: nestedView.key, field: list.field, path: list.path, index }));
+    };
+    const steps = fragment('kw.steps', 2);
+    expect([...steps.matchAll(/autofocus/g)]).toHaveLength(1);
+    expect(steps).toMatch(/<input[^>]*name="kw.steps.2.name"[^>]*autofocus=""/);
+    expect(steps).not.toContain(':remove');
+    expect(steps).toMatch(/hx-get="[^"]*list=kw.steps&amp;index=3"/);
+    const group = fragment('kw.groups', 1);
+    expect(group).toMatch(/<input[^>]*name="kw.groups.1.key"[^>]*autofocus=""/);
+    expect(group).toContain('name="kw.groups.1.value:present"');
+    expect(group).toMatch(/list=kw.groups.1.value&amp;index=1"/);
+
+    // The editor as shown, plus the rows added in place and typed into: read back into kwargs.
+    const shown = serialize(render(nestedView, { steps: [{ name: 'first' }], groups: {} }));
+    const typed: Record<string, string> = {
+      'kw.steps.2.name': 'added',
+      'kw.steps.2.retries': '3',
+      'kw.groups.1.key': 'odd',
+    };
+    const added = [
+      ...serialize(steps),
+      ...serialize(group),
+      ...serialize(fragment('kw.groups.1.value', 0)),
+    ].map(([name, value]): [string, string] => [
+      name,
+      typed[name] ?? (name === 'kw.groups.1.value.0' ? '7' : value),
+    ]);
+    const parsed = kwargsFromForm(argsFormFor(nestedView.args_schema), postedFields([...shown, ...added]));
+    expect(parsed.errors).toEqual({});
+    expect(parsed.kwargs).toEqual({
+      steps: [{ name: 'first' }, { name: 'added', retries: 3 }],
+      groups: { odd: [7] },
+    });
   });
 });

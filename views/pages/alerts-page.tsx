@@ -1,8 +1,9 @@
 // Alerts: the channels (create, send a test, enable/disable), the latest deliveries with their attempts and
 // errors, and the incidents still open. Secrets (URLs, signing keys) are write-only: the page shows only the host.
+
+import { DataTable } from '../components/data-table.tsx';
 import { formatWhen } from '../components/format.ts';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { EmptyRow } from '../components/table-body.tsx';
 import { AdminLayout, CsrfField } from '../layouts/admin-layout.tsx';
 import type { AlertChannelView, AlertDeliveryView, AlertIncidentView, PageChrome } from '../types.ts';
 
@@ -194,80 +195,52 @@ export function AlertsPage(props: {
       <h1>Alerts</h1>
       <section aria-labelledby="incidents-title">
         <h2 id="incidents-title">Open incidents</h2>
-        <div class="table-wrap">
-          <table class="data compact">
-            <caption class="visually-hidden">Incidents still open</caption>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Kind</th>
-                <th scope="col">What happened</th>
-                <th scope="col">Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.incidents.length === 0 ? (
-                <EmptyRow columns={4} message="No open incidents." />
-              ) : (
-                props.incidents.map((incident) => (
-                  <tr>
-                    <th scope="row" data-label="Job">
-                      <a href={`/admin/jobs/${incident.job_id}`}>{incident.job_name}</a>
-                    </th>
-                    <td data-label="Kind">
-                      <StatusBadge status={incident.kind} />
-                    </td>
-                    <td data-label="What happened">{incident.message}</td>
-                    <td data-label="Since">{formatWhen(incident.opened_at)}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Incidents still open"
+          columns={['Job', 'Kind', 'What happened', 'Since']}
+          items={props.incidents}
+          empty="No open incidents."
+          row={(incident) => (
+            <tr>
+              <th scope="row" data-label="Job">
+                <a href={`/admin/jobs/${incident.job_id}`}>{incident.job_name}</a>
+              </th>
+              <td data-label="Kind">
+                <StatusBadge status={incident.kind} />
+              </td>
+              <td data-label="What happened">{incident.message}</td>
+              <td data-label="Since">{formatWhen(incident.opened_at)}</td>
+            </tr>
+          )}
+        />
       </section>
       <section aria-labelledby="channels-title">
         <h2 id="channels-title">Channels</h2>
-        <div class="table-wrap">
-          <table class="data compact">
-            <caption class="visually-hidden">Alert channels</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Sends to</th>
-                <th scope="col">Events</th>
-                <th scope="col">Enabled</th>
-                {admin ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.channels.length === 0 ? (
-                <EmptyRow columns={admin ? 6 : 5} message="No channels yet: alerts go nowhere." />
-              ) : (
-                props.channels.map((channel) => (
-                  <tr data-channel={channel.name}>
-                    <th scope="row" data-label="Name">
-                      {channel.name}
-                    </th>
-                    <td data-label="Kind">{channel.kind}</td>
-                    <td data-label="Sends to">
-                      {channel.kind === 'email' ? (channel.email_to ?? []).join(', ') : channel.url_host}
-                      {channel.job_id ? ' (one job)' : ''}
-                    </td>
-                    <td data-label="Events">{channel.events.join(', ')}</td>
-                    <td data-label="Enabled">{channel.enabled ? 'yes' : 'no'}</td>
-                    {admin ? (
-                      <td data-label="Actions">
-                        <ChannelActions channel={channel} csrfToken={chrome.csrfToken} />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Alert channels"
+          columns={['Name', 'Kind', 'Sends to', 'Events', 'Enabled', admin && 'Actions']}
+          items={props.channels}
+          empty="No channels yet: alerts go nowhere."
+          row={(channel) => (
+            <tr data-channel={channel.name}>
+              <th scope="row" data-label="Name">
+                {channel.name}
+              </th>
+              <td data-label="Kind">{channel.kind}</td>
+              <td data-label="Sends to">
+                {channel.kind === 'email' ? (channel.email_to ?? []).join(', ') : channel.url_host}
+                {channel.job_id ? ' (one job)' : ''}
+              </td>
+              <td data-label="Events">{channel.events.join(', ')}</td>
+              <td data-label="Enabled">{channel.enabled ? 'yes' : 'no'}</td>
+              {admin ? (
+                <td data-label="Actions">
+                  <ChannelActions channel={channel} csrfToken={chrome.csrfToken} />
+                </td>
+              ) : null}
+            </tr>
+          )}
+        />
         {admin ? (
           <ChannelForm
             csrfToken={chrome.csrfToken}
@@ -280,51 +253,35 @@ export function AlertsPage(props: {
       </section>
       <section aria-labelledby="deliveries-title">
         <h2 id="deliveries-title">Latest deliveries</h2>
-        <div class="table-wrap">
-          <table class="data compact">
-            <caption class="visually-hidden">The latest alert deliveries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Event</th>
-                <th scope="col">Job</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error / next try</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.deliveries.length === 0 ? (
-                <EmptyRow columns={7} message="Nothing sent yet." />
-              ) : (
-                props.deliveries.map((delivery) => (
-                  <tr>
-                    <td data-label="Created">{formatWhen(delivery.created_at)}</td>
-                    <th scope="row" data-label="Channel">
-                      {delivery.channel_name}
-                    </th>
-                    <td data-label="Event">{delivery.event}</td>
-                    <td data-label="Job">{delivery.job_name ?? '—'}</td>
-                    <td data-label="Status">
-                      <span
-                        class={`badge ${delivery.status === 'sent' ? 'ok' : delivery.status === 'failed' ? 'bad' : 'busy'}`}
-                      >
-                        {delivery.status}
-                      </span>
-                    </td>
-                    <td data-label="Attempts">{delivery.attempts}</td>
-                    <td data-label="Last error / next try">
-                      {delivery.last_error ? <code class="clip">{delivery.last_error}</code> : null}
-                      {delivery.next_attempt_at ? ` next try ${formatWhen(delivery.next_attempt_at)}` : ''}
-                      {!delivery.last_error && !delivery.next_attempt_at ? '—' : ''}
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="The latest alert deliveries, newest first"
+          columns={['Created', 'Channel', 'Event', 'Job', 'Status', 'Attempts', 'Last error / next try']}
+          items={props.deliveries}
+          empty="Nothing sent yet."
+          row={(delivery) => (
+            <tr>
+              <td data-label="Created">{formatWhen(delivery.created_at)}</td>
+              <th scope="row" data-label="Channel">
+                {delivery.channel_name}
+              </th>
+              <td data-label="Event">{delivery.event}</td>
+              <td data-label="Job">{delivery.job_name ?? '—'}</td>
+              <td data-label="Status">
+                <span
+                  class={`badge ${delivery.status === 'sent' ? 'ok' : delivery.status === 'failed' ? 'bad' : 'busy'}`}
+                >
+                  {delivery.status}
+                </span>
+              </td>
+              <td data-label="Attempts">{delivery.attempts}</td>
+              <td data-label="Last error / next try">
+                {delivery.last_error ? <code class="clip">{delivery.last_error}</code> : null}
+                {delivery.next_attempt_at ? ` next try ${formatWhen(delivery.next_attempt_at)}` : ''}
+                {!delivery.last_error && !delivery.next_attempt_at ? '—' : ''}
+              </td>
+            </tr>
+          )}
+        />
       </section>
     </AdminLayout>
   );

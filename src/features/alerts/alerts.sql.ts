@@ -77,22 +77,26 @@ export async function insertChannel(
   actor: string,
 ): Promise<ChannelRow> {
   const [row] = await tx.query<ChannelRow>(
-    `insert into alert_channels (name, kind, job_id, events, enabled, secrets, url_host, created_by, updated_by,
-       settings)
-     values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8, $8, $9::jsonb) returning ${CHANNEL}`,
-    [
-      channel.name,
-      channel.kind,
-      channel.jobId,
-      JSON.stringify(channel.events),
-      channel.enabled,
-      JSON.stringify(channel.secrets),
-      channel.urlHost,
-      actor,
-      JSON.stringify(channel.settings),
-    ],
+    `insert into alert_channels (name, job_id, events, enabled, secrets, url_host, created_by, settings, kind,
+       updated_by)
+     values ($1, $2, $3::jsonb, $4, $5::jsonb, $6, $7, $8::jsonb, $9, $7) returning ${CHANNEL}`,
+    [...channelParams(channel, actor), channel.kind],
   );
   return readChannel(row!);
+}
+
+/** $1..$8 of both writes: name, job, events, enabled, sealed secrets, URL host, who, settings. */
+function channelParams(channel: ChannelValues, actor: string): unknown[] {
+  return [
+    channel.name,
+    channel.jobId,
+    JSON.stringify(channel.events),
+    channel.enabled,
+    JSON.stringify(channel.secrets),
+    channel.urlHost,
+    actor,
+    JSON.stringify(channel.settings),
+  ];
 }
 
 export async function updateChannel(
@@ -102,20 +106,10 @@ export async function updateChannel(
   actor: string,
 ): Promise<ChannelRow> {
   const [row] = await tx.query<ChannelRow>(
-    `update alert_channels set name = $2, job_id = $3, events = $4::jsonb, enabled = $5, secrets = $6::jsonb,
-       url_host = $7, updated_by = $8, settings = $9::jsonb, updated_at = now(), version = version + 1
-     where id = $1 returning ${CHANNEL}`,
-    [
-      id,
-      channel.name,
-      channel.jobId,
-      JSON.stringify(channel.events),
-      channel.enabled,
-      JSON.stringify(channel.secrets),
-      channel.urlHost,
-      actor,
-      JSON.stringify(channel.settings),
-    ],
+    `update alert_channels set name = $1, job_id = $2, events = $3::jsonb, enabled = $4, secrets = $5::jsonb,
+       url_host = $6, updated_by = $7, settings = $8::jsonb, updated_at = now(), version = version + 1
+     where id = $9 returning ${CHANNEL}`,
+    [...channelParams(channel, actor), id],
   );
   return readChannel(row!);
 }

@@ -1,13 +1,12 @@
 // Incidents: one row per (job, kind) while open; the insert that opens it is the claim, so one incident gives
 // one delivery per channel however many replicas see the failure. A success closes the job's open incidents and
 // sends one `recovered` message. These are the engine's run-outcome hooks (scheduler/outcome-hooks.ts).
-import type { Cron } from 'croner';
 import type { SqlExecutor } from '../../db/index.ts';
 import type { AlertIncidentKind } from '../../db/schema/index.ts';
 import { iso } from '../../db/timestamps.ts';
 import { createWhere } from '../../db/where.ts';
 import { maskSecretsInText } from '../../observability/redact.ts';
-import { nextFire, parseCron } from '../../scheduler/cron.ts';
+import { createCronCache, nextFire } from '../../scheduler/cron.ts';
 import type { RunFailure, RunOutcomeHooks } from '../../scheduler/outcome-hooks.ts';
 import type { Page } from '../jobs/jobs.schemas.ts';
 import type { AlertsContext } from './alerts.context.ts';
@@ -23,18 +22,7 @@ export function createIncidents(ctx: AlertsContext, deliveries: Deliveries) {
   const { db, settings, log } = ctx;
   const { enqueue, deliverDue } = deliveries;
 
-  const crons = new Map<string, Cron | null>();
-  function cronOf(expr: string, timezone: string): Cron | null {
-    const key = `${timezone}|${expr}`;
-    let cron = crons.get(key);
-    if (cron === undefined) {
-      const parsed = parseCron(expr, timezone);
-      cron = parsed.ok ? parsed.cron : null;
-      if (crons.size > 10_000) crons.clear();
-      crons.set(key, cron);
-    }
-    return cron;
-  }
+  const cronOf = createCronCache();
 
   /** Opens an incident unless one of this kind is open for the job; only the opener enqueues messages. */
   async function openIncident(

@@ -1,6 +1,7 @@
 // The rows the engine's statements return, typed from db/schema: columns are aliased to the schema's property
 // names and timestamps are normalised to Date (postgres.js hands timestamptz back as text here, PGlite as Date).
 import type { JobRunRow, ScheduledJobRow } from '../../db/schema/index.ts';
+import { asDate, iso } from '../../db/timestamps.ts';
 
 /** What the engine reads of a scheduled job. */
 export type EngineJob = Pick<
@@ -39,11 +40,8 @@ export type ClaimRow = {
   run: EngineRun | null;
 };
 
-/** postgres.js hands timestamptz back as text here, PGlite as Date: read both. */
-export function asDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(value as string);
-}
+// postgres.js hands timestamptz back as text here, PGlite as Date: db/timestamps.ts reads both.
+export { asDate, iso };
 
 export const JOB_COLUMNS = `id, name, func, cron, timezone, kwargs, enabled, archived_at as "archivedAt", version, status,
   overlap_policy as "overlapPolicy", misfire_policy as "misfirePolicy", misfire_grace_seconds as "misfireGraceSeconds",
@@ -62,5 +60,3 @@ export function normaliseRun<T extends Pick<JobRunRow, 'scheduledFor'>>(row: T):
   row.scheduledFor = asDate(row.scheduledFor)!;
   return row;
 }
-
-export const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;

@@ -6,13 +6,9 @@
 // One kernel-level case is counted apart: a connection still waiting in the listen backlog when the
 // listener closes is reset by the kernel before the server ever read it (at most one per worker, at the
 // moment of close). The client sees ECONNRESET with no response byte; the request never reached the app.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnOrigin } from '../../support/origin-process.ts';
-import { freePort } from '../../support/ports.ts';
+import { startOrigin } from '../../support/origin-process.ts';
 import { createTestDatabase, realPostgresUrl } from '../../support/real-servers.ts';
 
 const WORKERS = 6;
@@ -62,21 +58,16 @@ function get(port: number, path: string, token: string): Promise<Outcome> {
 
 describe.skipIf(!realPostgresUrl())('SIGTERM under load', () => {
   it('answers every request completely or refuses the connection cleanly; none is dropped', async () => {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'sigterm-origin-'));
-    const origin = spawnOrigin({
-      PORT: String(port),
-      LOG_LEVEL: 'info',
+    const running = await startOrigin({
       DB_APP_URL: await createTestDatabase('sigterm'),
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       RATE_LIMIT_ENABLED: 'false',
       SCHEDULER_ENABLED: 'false',
       SHUTDOWN_TIMEOUT_MS: '10000',
-      DATA_DIR: dataDir,
     });
+    const { port, process: origin } = running;
     try {
-      await origin.waitForLine(/ready on http/);
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/token`, {
         method: 'POST',
         body: new URLSearchParams(ADMIN),
@@ -128,9 +119,8 @@ describe.skipIf(!realPostgresUrl())('SIGTERM under load', () => {
       expect(drain).toBeDefined();
       expect(origin.stdout()).toContain('"drained":true');
     } finally {
-      origin.kill();
-      await origin.exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      await running.kill9();
+      await running.stop(); // removes its DATA_DIR
     }
   });
 });

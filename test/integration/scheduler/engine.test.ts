@@ -1,7 +1,8 @@
 // The engine on PGlite: claims, overlap, retries, timeouts, leases, misfires, unregistered rows, shutdown.
-// Ticks are passed in explicitly, so nothing here depends on the wall clock.
+// Ticks are passed in explicitly, so nothing here depends on the wall clock. One migrated PGlite serves the
+// file; each test gets it emptied and a scheduler of its own.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
 import { createJobsService } from '../../../src/features/jobs/jobs.service.ts';
 import { createJobRegistry } from '../../../src/job-functions/registry.ts';
@@ -11,6 +12,7 @@ import {
   createGate,
   createMigratedPglite,
   createTestScheduler,
+  emptyAppTables,
   eventually,
   insertJob,
   runsOf,
@@ -24,15 +26,23 @@ describe('scheduler engine on PGlite', () => {
   let scheduler: Scheduler;
   let gate: ReturnType<typeof createGate>;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createMigratedPglite();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await emptyAppTables(db);
     gate = createGate();
     ({ scheduler } = await createTestScheduler(db, { functions: testFunctions(gate) }));
   });
   afterEach(async () => {
     gate.open();
+    // Nothing of this test's scheduler may act on the next test's rows (stop() of a never-started one only
+    // waits for its runs).
+    await scheduler.stop();
     await scheduler.idle();
-    await db.close();
   });
 
   it('claims a tick once: the second claim of the same tick loses and the winner records the outcome', async () => {
@@ -94,6 +104,37 @@ describe('scheduler engine on PGlite', () => {
     expect(await scheduler.claimTick(jobId, minute('2026-01-01T10:00:00Z'))).toBe('running');
     expect(await scheduler.claimTick(jobId, minute('2026-01-01T10:01:00Z'))).toBe('running');
     expect(scheduler.stats().running).toBe(2);
+  });
+
+  it('dispatches queued runs of a job together: an allow job up to capacity, a queue_one job one at a time', async () => {
+    const queue = (jobId: string, n: number) =>
+      db.query(
+        `insert into job_runs (job_id, scheduled_for, trigger, status, not_before)
+         select $1, now() + make_interval(secs => g), 'manual', 'queued', now() from generate_series(1, $2) g`,
+        [jobId, n],
+      );
+    const statuses = async (jobId: string) =>
+      (await runsOf(db, jobId)).map((run) => run.status).sort((a, b) => a.localeCompare(b));
+    const allowJob = await insertJob(db, { func: 'test.jobs:gate', overlap: 'allow' });
+    const oneJob = await insertJob(db, { func: 'test.jobs:gate', overlap: 'queue_one' });
+    await queue(allowJob, 3);
+    await queue(oneJob, 3);
+    const { scheduler: small } = await createTestScheduler(db, {
+      functions: testFunctions(gate),
+      replicaId: 'replica-b',
+      maxConcurrentRuns: 3,
+    });
+    const other = await createTestScheduler(db, { functions: testFunctions(gate), replicaId: 'replica-c' });
+    // Two replicas dispatch at once: each queued run starts exactly once, within each one's capacity.
+    const [a, c] = await Promise.all([small.dispatchQueued(), other.scheduler.dispatchQueued()]);
+    expect(a).toBeLessThanOrEqual(3);
+    expect(a + c).toBe(4);
+    expect(await statuses(allowJob)).toEqual(['running', 'running', 'running']);
+    expect(await statuses(oneJob)).toEqual(['queued', 'queued', 'running']);
+    expect(small.stats().running + other.scheduler.stats().running).toBe(4);
+    gate.open();
+    await eventually(async () => (await statuses(allowJob)).every((status) => status === 'succeeded'));
+    await Promise.all([small.stop(), other.scheduler.stop()]);
   });
 
   it('retries a failing run with backoff rows, then marks it dead', async () => {
@@ -227,6 +268,24 @@ describe('scheduler engine on PGlite', () => {
     expect(resumed.next_run_at).toBe('2026-01-01T11:01:00.000Z');
     expect(await scheduler.catchUp(new Date('2026-01-01T11:00:59Z'), 0)).toBe(0);
     expect(await runsOf(db, job.id)).toHaveLength(0);
+  });
+
+  it('a poke reaches only a started scheduler: one built but never started leaves a queued run queued', async () => {
+    const built = await createTestScheduler(db, { functions: testFunctions(gate) });
+    const jobs = createJobsService({
+      db,
+      registry: built.registry,
+      poke: built.scheduler.poke,
+      secrets: createSecretBox({ currentKeyId: undefined, keys: new Map() }),
+    });
+    const jobId = await insertJob(db, { kwargs: { value: 1 } });
+    const { run } = await jobs.runNow(jobId, { subject: 'tester' });
+    await built.scheduler.idle();
+    expect((await runsOf(db, jobId)).map((row) => row.status)).toEqual(['queued']);
+    // The same run is dispatched once a scheduler is asked to (the engine itself is not at fault).
+    expect(await built.scheduler.dispatchQueued()).toBe(1);
+    await built.scheduler.idle();
+    expect(await runsOf(db, jobId)).toMatchObject([{ id: run.id, status: 'succeeded' }]);
   });
 
   it('shows a row whose function this build lacks as unregistered and never arms it', async () => {

@@ -2,7 +2,7 @@
 // arguments as fragments), the job page (runs, run now, retry, archive). Every change goes through the jobs
 // service, so the admin UI and the API validate and audit the same way. Plain form posts redirect (PRG).
 import type { Hono } from 'hono';
-import { ArgsEditor } from '../../../../views/components/args-form.tsx';
+import { ArgsEditor, ListRowFragment } from '../../../../views/components/args-form.tsx';
 import { CronPreview } from '../../../../views/components/cron-preview.tsx';
 import { queryString } from '../../../../views/components/format.ts';
 import { JobRow, JobRows } from '../../../../views/components/job-rows.tsx';
@@ -23,7 +23,7 @@ import { MISFIRE_POLICIES, OVERLAP_POLICIES, RUN_STATUSES } from '../../../db/sc
 import { AppError } from '../../../http/errors.ts';
 import type { AppBindings } from '../../../http/types.ts';
 import type { ValidationIssue } from '../../../http/validation.ts';
-import { postedFields } from '../args-form.ts';
+import { argsFormFor, listFieldAt, postedFields } from '../args-form.ts';
 import { EXAMPLE_JOBS } from '../example-jobs.ts';
 import { JOB_STATUSES, type Job, JobListQuerySchema } from '../jobs.schemas.ts';
 import {
@@ -43,6 +43,8 @@ const JOBS_PAGE_SIZE = 20;
 const RUNS_PAGE_SIZE = 20;
 /** How many of the newest runs the job page draws as a strip. */
 const STRIP_RUNS = 50;
+/** The most rows one list of arguments is given in place (far past any real use; bounds the index). */
+const MAX_ARG_ROWS = 1000;
 
 function jobFilters(c: AdminContext): JobFilters {
   const q = c.req.query();
@@ -147,6 +149,17 @@ export function registerJobRoutes(admin: Hono<AppBindings>, kit: AdminKit) {
   admin.get('/function-args', (c) => {
     const fn = functionNamed(c, c.req.query('func'));
     return c.html(<ArgsEditor {...argsEditorProps(fn, argsStateFor(fn))} />);
+  });
+
+  // htmx: "Add row" without a round trip of the whole form: one empty row of a list, and the next button.
+  admin.get('/function-args/row', (c) => {
+    const fn = functionNamed(c, c.req.query('func'));
+    const list = fn && listFieldAt(argsFormFor(fn.args_schema), c.req.query('list') ?? '');
+    const index = Number(c.req.query('index'));
+    if (!fn || !list || !Number.isInteger(index) || index < 0 || index >= MAX_ARG_ROWS) {
+      throw new AppError(404, 'not_found', 'No such list in the arguments of that function.');
+    }
+    return c.html(<ListRowFragment func={fn.key} field={list.field} path={list.path} index={index} />);
   });
 
   const renderForm = async (
