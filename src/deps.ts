@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
 import type { AlertsService } from './features/alerts/alerts.service.ts';
 import type { FileStore } from './features/files/file-store.ts';
+import type { MirrorWorker } from './features/files/mirror.ts';
 import type { JobsService } from './features/jobs/jobs.service.ts';
 import type { SecurityEvents } from './features/security/security-events.ts';
 import type { PageCache } from './http/page-cache.ts';
@@ -22,6 +23,8 @@ export interface AppDependencies {
   startedAt: Date;
   /** The upload volume (FILES_BASE_DIR). */
   files: FileStore;
+  /** Copies uploads to Google Drive (GDRIVE_ENABLE); undefined without a mirror. The entry starts it. */
+  mirror: MirrorWorker | undefined;
   /** The scheduler engine; undefined when SCHEDULER_ENABLED=false (the API still edits jobs). */
   scheduler: Scheduler | undefined;
   /** Jobs and runs (API and admin UI). */

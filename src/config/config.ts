@@ -28,6 +28,19 @@ export interface Config {
   health: { postgresTimeoutMs: number; redisTimeoutMs: number };
   shutdownTimeoutMs: number;
   files: { baseDir: string; maxFileSize: number; allowedTypes: string[] };
+  /** Google Drive mirror of uploads; undefined when GDRIVE_ENABLE=false. */
+  gdrive:
+    | {
+        /** Service-account key file (JSON: client_email, private_key, token_uri). */
+        credentialsFile: string;
+        folderId: string;
+        apiUrl: string;
+        /** Lets the mirror reach loopback/private addresses (tests with a local fake Drive). */
+        allowPrivate: boolean;
+        retryBaseSeconds: number;
+        pollSeconds: number;
+      }
+    | undefined;
   auth: {
     adminUsername: string;
     adminPassword: string;

@@ -169,9 +169,16 @@ export const envSchema = z.object({
   SSH_TUNNEL_BASTION_HOST: optionalString,
   SSH_TUNNEL_USER: optionalString,
   SSH_TUNNEL_KEY_PATH: optionalString,
+  // Google Drive mirror of uploads (docs/files/storage_guide.md). GDRIVE_CLIENT_SECRETS (the seed's pydrive2
+  // OAuth client file) is accepted but unused: the mirror signs in as a service account (GDRIVE_CREDENTIALS).
   GDRIVE_ENABLE: bool(false),
   GDRIVE_CLIENT_SECRETS: optionalString,
   GDRIVE_CREDENTIALS: optionalString,
+  GDRIVE_FOLDER_ID: optionalString,
+  GDRIVE_API_URL: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com'),
+  GDRIVE_ALLOW_PRIVATE: bool(false),
+  GDRIVE_RETRY_BASE_SECONDS: int(30, 1, 3600),
+  GDRIVE_POLL_SECONDS: int(30, 1, 3600),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

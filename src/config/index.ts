@@ -72,6 +72,16 @@ export function parseConfig(
       maxFileSize: env.MAX_FILE_SIZE,
       allowedTypes: env.ALLOWED_FILE_TYPES,
     },
+    gdrive: env.GDRIVE_ENABLE
+      ? {
+          credentialsFile: requiredWhenDriveOn('GDRIVE_CREDENTIALS', env.GDRIVE_CREDENTIALS),
+          folderId: requiredWhenDriveOn('GDRIVE_FOLDER_ID', env.GDRIVE_FOLDER_ID),
+          apiUrl: env.GDRIVE_API_URL.replace(/\/+$/, ''),
+          allowPrivate: env.GDRIVE_ALLOW_PRIVATE,
+          retryBaseSeconds: env.GDRIVE_RETRY_BASE_SECONDS,
+          pollSeconds: env.GDRIVE_POLL_SECONDS,
+        }
+      : undefined,
     auth: {
       adminUsername: env.ADMIN_USERNAME,
       adminPassword: env.ADMIN_PASSWORD,
@@ -135,6 +145,12 @@ export function parseConfig(
     if (problem) throw new ConfigError(problem.variable, problem.reason);
   }
   return { config, warnings };
+}
+
+/** A half-configured Drive mirror is refused everywhere: uploads would queue for a mirror that cannot run. */
+function requiredWhenDriveOn(variable: string, value: string | undefined): string {
+  if (!value?.trim()) throw new ConfigError(variable, 'is required when GDRIVE_ENABLE=true');
+  return value.trim();
 }
 
 function normaliseDbUrl(variable: string, value: string | undefined, warnings: string[]): string | undefined {

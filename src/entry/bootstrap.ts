@@ -8,6 +8,8 @@ import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
 import { createAlertsService } from '../features/alerts/alerts.service.ts';
 import { createLocalFileStore } from '../features/files/file-store.ts';
+import { createMirrorWorker } from '../features/files/mirror.ts';
+import { createDriveMirror } from '../features/files/mirror-drive.ts';
 import { createJobsService } from '../features/jobs/jobs.service.ts';
 import { createSecurityEvents } from '../features/security/security-events.ts';
 import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
@@ -159,6 +161,16 @@ export function assembleDependencies(infra: Infrastructure): AppDependencies {
     replicaId,
     startedAt: new Date(),
     files,
+    mirror: config.gdrive
+      ? createMirrorWorker({
+          db: db.app,
+          store: files,
+          mirror: createDriveMirror(config.gdrive, config.isProduction),
+          logger,
+          retryBaseSeconds: config.gdrive.retryBaseSeconds,
+          pollSeconds: config.gdrive.pollSeconds,
+        })
+      : undefined,
     metrics,
     scheduler,
     jobs,

@@ -82,6 +82,7 @@ async function main() {
       { name: 'metrics listener', close: async () => void (await metricsServer?.shutdown('stop')) },
       // Then: timers stop, running jobs finish (or are aborted and marked) while the pools are still open.
       { name: 'scheduler', close: async () => deps.scheduler?.stop() },
+      { name: 'file mirror', close: async () => deps.mirror?.stop() },
       { name: 'page cache', close: async () => deps.pages?.close() },
       { name: 'kv', close: () => deps.kv.close() },
       { name: 'databases', close: () => deps.db.close() },
@@ -94,6 +95,7 @@ async function main() {
   // Migrations ran in buildDependencies and the port is ours: only now may timers claim ticks, so a
   // process that cannot listen never runs (or logs) a scheduler.
   await deps.scheduler?.start();
+  deps.mirror?.start();
   logger.info(
     {
       env: config.appEnv,

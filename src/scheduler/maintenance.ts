@@ -76,9 +76,9 @@ export function createMaintenance(
         (await sql.selectRecordedTicks(tx, jobId, fires[0]!, fires.at(-1)!)).map((tick) => tick.getTime()),
       );
       const unclaimed = fires.filter((fire) => !recorded.has(fire.getTime()));
-      const coveredUntil =
-        job.misfirePolicy === 'run_once' && unclaimed.length > 0
-          ? await sql.lastCatchupQueuedAt(tx, jobId, unclaimed[0]!)
+      const earlier =
+        job.misfirePolicy !== 'skip' && unclaimed.length > 0
+          ? await sql.earlierCatchup(tx, jobId, unclaimed[0]!)
           : undefined;
       const plan = planMisfires(
         unclaimed,
@@ -86,7 +86,7 @@ export function createMaintenance(
         job.misfirePolicy,
         job.misfireGraceSeconds,
         job.misfireMaxCatchup,
-        coveredUntil,
+        earlier,
       );
       const toRun = new Set(plan.run);
       let written = 0;

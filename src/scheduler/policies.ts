@@ -22,14 +22,21 @@ export interface MisfirePlan {
   missed: Date[];
 }
 
+/** The catch-up runs an earlier sweep pass queued for the same outage: when the last was queued, how many. */
+export interface EarlierCatchup {
+  queuedAt: Date;
+  runs: number;
+}
+
 /**
  * Ticks no replica claimed: those late by at most the grace run (a late start is tolerated); the rest are
  * misfires: `skip` records them as missed, `run_once` runs the latest one (unless an in-grace tick already
  * runs), `run_all` runs the newest `maxCatchup` of them. Every tick ends up as exactly one row.
  *
- * `coveredUntil` (run_once only) is when this job's latest catch-up run was queued: ticks already due then
- * belong to the outage that run stands for, so they are recorded as missed. Without it, an outage seen in
- * several sweep passes (replicas starting one after another, each with its own horizon) ran once per pass.
+ * The policy holds per outage, not per sweep pass: replicas start one after another, each with its own
+ * horizon, so one outage can be seen in several passes. Ticks already due when an earlier pass queued its
+ * catch-up runs (`earlier`) belong to that outage: `run_once` records them as missed, `run_all` runs the
+ * newest of them only while the outage has fewer than `maxCatchup` catch-up runs.
  */
 export function planMisfires(
   ticks: readonly Date[],
@@ -37,23 +44,26 @@ export function planMisfires(
   policy: MisfirePolicy,
   graceSeconds: number,
   maxCatchup: number,
-  coveredUntil?: Date,
+  earlier?: EarlierCatchup,
 ): MisfirePlan {
   const covered: Date[] = [];
   const inGrace: Date[] = [];
   const misfired: Date[] = [];
   for (const tick of ticks) {
-    if (policy === 'run_once' && coveredUntil && tick.getTime() <= coveredUntil.getTime()) covered.push(tick);
+    if (policy !== 'skip' && earlier && tick.getTime() <= earlier.queuedAt.getTime()) covered.push(tick);
     else if (now.getTime() - tick.getTime() <= graceSeconds * 1000) inGrace.push(tick);
     else misfired.push(tick);
   }
-  let runMisfired: Date[] = [];
+  const budget = policy === 'run_all' ? Math.max(0, maxCatchup - (earlier?.runs ?? 0)) : 0;
+  let runMisfired: Date[] = covered.slice(covered.length - Math.min(budget, covered.length));
   if (policy === 'run_once' && inGrace.length === 0 && misfired.length > 0) runMisfired = [misfired.at(-1)!];
-  if (policy === 'run_all') runMisfired = misfired.slice(Math.max(0, misfired.length - maxCatchup));
+  if (policy === 'run_all') {
+    runMisfired = [...runMisfired, ...misfired.slice(Math.max(0, misfired.length - maxCatchup))];
+  }
   const running = new Set(runMisfired);
   return {
     run: [...runMisfired, ...inGrace],
-    missed: [...covered, ...misfired.filter((tick) => !running.has(tick))],
+    missed: [...covered, ...misfired].filter((tick) => !running.has(tick)),
   };
 }
 

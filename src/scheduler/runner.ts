@@ -181,31 +181,40 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
     }
   }
 
-  /** Claims queued runs under their job's lock (overlap policy from committed rows) and starts them. */
+  /**
+   * Claims queued runs under their job's lock (overlap policy from committed rows) and starts them. Runs of one
+   * job are claimed together: one transaction starts as many as the policy and this replica's capacity allow
+   * (all of them for `allow`, one for the others when none is running).
+   */
   async function dispatchOnce(): Promise<number> {
     const capacity = ctx.maxConcurrent - state.running.size;
     if (capacity <= 0 || state.stopping) return 0;
     const candidates = await sql.selectDispatchable(db, ctx.registeredKeys(), capacity * 2);
-    let startedCount = 0;
-    const busyJobs = new Set<string>();
+    const byJob = new Map<string, string[]>();
     for (const candidate of candidates) {
-      if (state.running.size >= ctx.maxConcurrent || state.stopping) break;
-      if (busyJobs.has(candidate.jobId)) continue;
+      const runIds = byJob.get(candidate.jobId);
+      if (runIds) runIds.push(candidate.id);
+      else byJob.set(candidate.jobId, [candidate.id]);
+    }
+    let startedCount = 0;
+    for (const [jobId, runIds] of byJob) {
+      const room = ctx.maxConcurrent - state.running.size;
+      if (room <= 0 || state.stopping) break;
       const claimed = await db.transaction(async (tx) => {
-        const job = await sql.lockJob(tx, candidate.jobId);
+        const job = await sql.lockJob(tx, jobId);
         if (!job || job.archivedAt) return undefined;
-        const counts = await sql.countActiveRuns(tx, candidate.jobId);
-        if (job.overlapPolicy !== 'allow' && counts.running > 0) return undefined;
-        const run = await sql.startQueuedRun(tx, candidate.id, replicaId, ctx.leaseInterval);
-        return run && { job, run };
+        let wanted = runIds.slice(0, room);
+        if (job.overlapPolicy !== 'allow') {
+          const counts = await sql.countActiveRuns(tx, jobId);
+          if (counts.running > 0) return undefined;
+          wanted = wanted.slice(0, 1);
+        }
+        const runs = await sql.startQueuedRuns(tx, jobId, wanted, replicaId, ctx.leaseInterval);
+        return { job, runs };
       });
-      if (!claimed) {
-        busyJobs.add(candidate.jobId);
-        continue;
-      }
-      if (claimed.job.overlapPolicy !== 'allow') busyJobs.add(candidate.jobId);
-      start(claimed.job, claimed.run);
-      startedCount++;
+      if (!claimed) continue;
+      for (const run of claimed.runs) start(claimed.job, run);
+      startedCount += claimed.runs.length;
     }
     return startedCount;
   }

@@ -39,8 +39,8 @@ const placeholderEnv = join(tmp, 'placeholder.env');
 writeFileSync(placeholderEnv, PLACEHOLDER_ENV);
 
 const VARIANTS = ['local', 'aws'] as const;
-const PROFILE_SETS = [[], ['edge'], ['monitoring'], ['edge', 'monitoring']];
-const ALL_PROFILES = ['edge', 'monitoring'];
+const PROFILE_SETS = [[], ['edge'], ['monitoring'], ['edge', 'monitoring'], ['logs']];
+const ALL_PROFILES = ['edge', 'monitoring', 'logs'];
 
 async function compose(
   variant: (typeof VARIANTS)[number],
@@ -108,6 +108,7 @@ describe.skipIf(!composeBinary && !inCi)('docker compose files', () => {
         if (variant === 'local') expected.push('postgres');
         if (variant === 'aws') expected.push('certbot');
         if (profiles.includes('edge')) expected.push('srh');
+        if (profiles.includes('logs')) expected.push('loki', 'promtail');
         if (profiles.includes('monitoring'))
           expected.push('alertmanager', 'grafana', 'postgres-exporter', 'prometheus', 'redis-exporter');
         expect(services).toEqual(expected.sort());

@@ -1,6 +1,6 @@
 // No import cycles in src/ and views/, type-only imports included (what `madge --circular` checks; madge's
 // TypeScript parser does not run against TypeScript 7 here, so the graph is read directly), and the layering of
-// ARCHITECTURE.md: infrastructure imports nothing above it.
+// ARCHITECTURE.md: infrastructure imports nothing above it. Also: no source file over 400 lines.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,22 @@ describe('layering', () => {
       'src/http/metrics.ts -> src/features/health/health.checks.ts',
       'src/observability/metrics.ts -> src/scheduler/types.ts',
     ]);
+  });
+});
+
+/** Files small enough to read in one sitting (ARCHITECTURE.md): split one that grows past this into named parts. */
+const MAX_LINES = 400;
+
+describe('file size', () => {
+  it(`no file in src/ or views/ is over ${MAX_LINES} lines`, () => {
+    const long = ['src', 'views']
+      .flatMap((root) => sourceFiles(join(PROJECT_ROOT, root)))
+      .map((file) => ({
+        file: relative(PROJECT_ROOT, file),
+        lines: readFileSync(file, 'utf8').split('\n').length,
+      }))
+      .filter(({ lines }) => lines > MAX_LINES);
+    expect(long).toEqual([]);
   });
 });
 

@@ -1,38 +1,55 @@
-// The admin's list table: a scrollable wrapper, a caption for screen readers, one header row, and a row saying
+// The admin's tables: a scrollable wrapper, a caption for screen readers, one header row, then a body:
+// TableFrame takes any body (the live, self-refreshing ones), DataTable renders rows of items and a row saying
 // the list is empty (its width follows the columns shown).
 import type { Child } from 'hono/jsx';
 import { EmptyRow } from './table-body.tsx';
 
-export function DataTable<T>(props: {
+interface TableHead {
   /** Read by screen readers only. */
   caption: string;
   /** Header labels; `false` leaves a column out (e.g. actions for viewers). */
   columns: (string | false)[];
-  items: readonly T[];
-  /** Shown in place of the rows when there are none. */
-  empty: string;
-  row: (item: T) => Child;
-}) {
-  const columns = props.columns.filter((column): column is string => column !== false);
+  /** The table's classes after `data` (default `compact`). */
+  variant?: string;
+}
+
+const shown = (columns: (string | false)[]) => columns.filter((column): column is string => column !== false);
+
+export function TableFrame(props: TableHead & { children: Child }) {
   return (
     <div class="table-wrap">
-      <table class="data compact">
+      <table class={`data ${props.variant ?? 'compact'}`}>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
           <tr>
-            {columns.map((column) => (
+            {shown(props.columns).map((column) => (
               <th scope="col">{column}</th>
             ))}
           </tr>
         </thead>
-        <tbody>
-          {props.items.length === 0 ? (
-            <EmptyRow columns={columns.length} message={props.empty} />
-          ) : (
-            props.items.map(props.row)
-          )}
-        </tbody>
+        {props.children}
       </table>
     </div>
+  );
+}
+
+export function DataTable<T>(
+  props: TableHead & {
+    items: readonly T[];
+    /** Shown in place of the rows when there are none. */
+    empty: string;
+    row: (item: T) => Child;
+  },
+) {
+  return (
+    <TableFrame caption={props.caption} columns={props.columns} variant={props.variant}>
+      <tbody>
+        {props.items.length === 0 ? (
+          <EmptyRow columns={shown(props.columns).length} message={props.empty} />
+        ) : (
+          props.items.map(props.row)
+        )}
+      </tbody>
+    </TableFrame>
   );
 }

@@ -1,4 +1,5 @@
 // One job: its settings, the actions the user may take (no delete: jobs are archived), and its run history.
+import { TableFrame } from '../components/data-table.tsx';
 import { formatJson, formatWhen } from '../components/format.ts';
 import { EnabledSwitch } from '../components/job-rows.tsx';
 import { Pagination } from '../components/pagination.tsx';
@@ -147,28 +148,19 @@ export function JobPage(props: {
           </button>
         </div>
       </form>
-      <div class="table-wrap">
-        <table class="data runs">
-          <caption class="visually-hidden">Runs of {job.name} (refresh every few seconds)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Scheduled for</th>
-              <th scope="col">Finished</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Output or error</th>
-            </tr>
-          </thead>
-          <RunRows
-            runs={props.runs}
-            can={chrome.can}
-            csrfToken={chrome.csrfToken}
-            pollUrl={props.pollUrl}
-            returnTo={props.returnTo}
-          />
-        </table>
-      </div>
+      <TableFrame
+        caption={`Runs of ${job.name} (refresh every few seconds)`}
+        columns={['Status', 'Trigger', 'Scheduled for', 'Finished', 'Duration', 'Output or error']}
+        variant="runs"
+      >
+        <RunRows
+          runs={props.runs}
+          can={chrome.can}
+          csrfToken={chrome.csrfToken}
+          pollUrl={props.pollUrl}
+          returnTo={props.returnTo}
+        />
+      </TableFrame>
       <Pagination links={props.links} label="Run pages" />
     </AdminLayout>
   );

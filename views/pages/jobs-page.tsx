@@ -1,3 +1,4 @@
+import { TableFrame } from '../components/data-table.tsx';
 import { JobRows } from '../components/job-rows.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { AdminLayout, CsrfField } from '../layouts/admin-layout.tsx';
@@ -102,30 +103,19 @@ export function JobsPage(props: {
           </button>
         </div>
       </form>
-      <div class="table-wrap">
-        <table class="data jobs">
-          <caption class="visually-hidden">Scheduled jobs (statuses refresh every few seconds)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Function</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">Timezone</th>
-              <th scope="col">Enabled</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last run</th>
-              <th scope="col">Next run</th>
-            </tr>
-          </thead>
-          <JobRows
-            jobs={props.jobs}
-            can={chrome.can}
-            csrfToken={chrome.csrfToken}
-            pollUrl={props.pollUrl}
-            returnTo={props.returnTo}
-          />
-        </table>
-      </div>
+      <TableFrame
+        caption="Scheduled jobs (statuses refresh every few seconds)"
+        columns={['Name', 'Function', 'Schedule', 'Timezone', 'Enabled', 'Status', 'Last run', 'Next run']}
+        variant="jobs"
+      >
+        <JobRows
+          jobs={props.jobs}
+          can={chrome.can}
+          csrfToken={chrome.csrfToken}
+          pollUrl={props.pollUrl}
+          returnTo={props.returnTo}
+        />
+      </TableFrame>
       <Pagination links={props.links} label="Jobs pages" />
     </AdminLayout>
   );

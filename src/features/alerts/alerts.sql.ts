@@ -2,7 +2,7 @@
 // stay SQL where the claim needs it: incidents open with ON CONFLICT (the dedup across replicas), deliveries
 // are claimed with SKIP LOCKED and a lease.
 import type { SqlExecutor } from '../../db/index.ts';
-import { pageWindow } from '../../db/pagination.ts';
+import { countedPage } from '../../db/pagination.ts';
 import {
   type AlertChannelRow,
   type AlertDeliveryRow,
@@ -57,18 +57,19 @@ export async function selectChannelPage(
   page: number,
   pageSize: number,
 ): Promise<{ rows: ChannelRow[]; total: number }> {
-  const params = jobId ? [jobId] : [];
   const where = jobId ? 'where job_id is null or job_id = $1' : '';
-  const [count] = await db.query<{ n: number }>(
-    `select count(*)::int as n from alert_channels ${where}`,
-    params,
+  const { rows, total } = await countedPage<ChannelRow>(
+    db,
+    {
+      count: `select count(*)::int as n from alert_channels ${where}`,
+      rows: (limit, offset) =>
+        `select ${CHANNEL} from alert_channels ${where} order by name limit ${limit} offset ${offset}`,
+    },
+    jobId ? [jobId] : [],
+    page,
+    pageSize,
   );
-  const { limit, offset } = pageWindow(page, pageSize);
-  const rows = await db.query<ChannelRow>(
-    `select ${CHANNEL} from alert_channels ${where} order by name limit ${limit} offset ${offset}`,
-    params,
-  );
-  return { rows: rows.map(readChannel), total: count?.n ?? 0 };
+  return { rows: rows.map(readChannel), total };
 }
 
 export async function insertChannel(
@@ -185,18 +186,19 @@ export async function selectIncidentPage(
   pageSize: number,
 ): Promise<{ rows: IncidentRow[]; total: number }> {
   const whereSql = where.sql();
-  const [count] = await db.query<{ n: number }>(
-    `select count(*)::int as n from alert_incidents i ${whereSql}`,
+  const { rows, total } = await countedPage<IncidentRow>(
+    db,
+    {
+      count: `select count(*)::int as n from alert_incidents i ${whereSql}`,
+      rows: (limit, offset) => `select ${columnsOf(alertIncidents, 'i')}, j.name as "jobName"
+        from alert_incidents i join scheduled_jobs j on j.id = i.job_id ${whereSql}
+        order by i.opened_at desc, i.id limit ${limit} offset ${offset}`,
+    },
     where.params,
+    page,
+    pageSize,
   );
-  const { limit, offset } = pageWindow(page, pageSize);
-  const rows = await db.query<IncidentRow>(
-    `select ${columnsOf(alertIncidents, 'i')}, j.name as "jobName"
-     from alert_incidents i join scheduled_jobs j on j.id = i.job_id ${whereSql}
-     order by i.opened_at desc, i.id limit ${limit} offset ${offset}`,
-    where.params,
-  );
-  return { rows: rows.map(readIncident), total: count?.n ?? 0 };
+  return { rows: rows.map(readIncident), total };
 }
 
 // ---- deliveries -----------------------------------------------------------------------------------
@@ -294,16 +296,18 @@ export async function selectDeliveryPage(
   pageSize: number,
 ): Promise<{ rows: DeliveryRow[]; total: number }> {
   const whereSql = where.sql();
-  const [count] = await db.query<{ n: number }>(
-    `select count(*)::int as n from alert_deliveries d ${whereSql}`,
+  const { rows, total } = await countedPage<DeliveryRow>(
+    db,
+    {
+      count: `select count(*)::int as n from alert_deliveries d ${whereSql}`,
+      rows: (limit, offset) =>
+        `${DELIVERY_WITH_NAMES} ${whereSql} order by d.created_at desc, d.id limit ${limit} offset ${offset}`,
+    },
     where.params,
+    page,
+    pageSize,
   );
-  const { limit, offset } = pageWindow(page, pageSize);
-  const rows = await db.query<DeliveryRow>(
-    `${DELIVERY_WITH_NAMES} ${whereSql} order by d.created_at desc, d.id limit ${limit} offset ${offset}`,
-    where.params,
-  );
-  return { rows: rows.map(readDelivery), total: count?.n ?? 0 };
+  return { rows: rows.map(readDelivery), total };
 }
 
 export async function selectJobName(db: SqlExecutor, jobId: string): Promise<string | undefined> {

@@ -1,4 +1,19 @@
 import { z } from '@hono/zod-openapi';
+import { FILE_MIRROR_STATUSES } from '../../db/schema/index.ts';
+
+export const FileMirrorSchema = z
+  .object({
+    status: z.enum(FILE_MIRROR_STATUSES).openapi({
+      description:
+        'pending: not tried yet; retrying: the last attempt failed, another follows; mirrored: copied',
+    }),
+    attempts: z.number().int(),
+    remote_id: z.string().nullable().openapi({ description: 'The Drive file id once mirrored' }),
+    error: z.string().nullable().openapi({ description: 'Why the last attempt failed' }),
+    next_attempt_at: z.string().nullable().openapi({ format: 'date-time' }),
+    mirrored_at: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('FileMirror');
 
 export const FileSchema = z
   .object({
@@ -11,6 +26,9 @@ export const FileSchema = z
     uploaded_by: z.string(),
     created_at: z.string().openapi({ format: 'date-time' }),
     deleted_at: z.string().nullable().openapi({ format: 'date-time' }),
+    mirror: FileMirrorSchema.nullable().openapi({
+      description: 'The Google Drive copy (GDRIVE_ENABLE); null when no mirror was configured at upload',
+    }),
   })
   .openapi('StoredFile');
 

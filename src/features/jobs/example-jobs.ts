@@ -13,7 +13,8 @@ export const EXAMPLE_JOBS: readonly JobCreate[] = [
   },
   {
     name: 'example-prune-runs',
-    description: 'Example: deletes finished run history older than RUN_RETENTION_DAYS, every night.',
+    description:
+      "Example: deletes finished run history every night, by each job's own retention and otherwise older than RUN_RETENTION_DAYS.",
     func: 'app.jobs.maintenance:prune_runs',
     kwargs: { keep_per_job: 20, dry_run: true },
     cron: '15 3 * * *',

@@ -3,7 +3,7 @@
 // needs a lateral join and one round trip for its total, and mutations lock the job row and NOTIFY in the
 // same transaction as their change.
 import type { SqlExecutor } from '../../db/index.ts';
-import { pageWindow } from '../../db/pagination.ts';
+import { countedPage, pageWindow } from '../../db/pagination.ts';
 import {
   type JobRunRow,
   jobRuns,
@@ -266,18 +266,18 @@ export async function selectRunPage(
   pageSize: number,
 ): Promise<{ rows: RunRow[]; total: number }> {
   const whereSql = where.sql();
-  const [count] = await db.query<{ n: number }>(
-    `select count(*)::int as n from job_runs r ${whereSql}`,
+  const { rows, total } = await countedPage<RunRow>(
+    db,
+    {
+      count: `select count(*)::int as n from job_runs r ${whereSql}`,
+      rows: (limit, offset) => `${RUN_WITH_JOB_NAME} ${whereSql}
+        order by r.scheduled_for desc, r.created_at desc limit ${limit} offset ${offset}`,
+    },
     where.params,
+    page,
+    pageSize,
   );
-  const { limit, offset } = pageWindow(page, pageSize);
-  const rows = await db.query<RunRow>(
-    `${RUN_WITH_JOB_NAME} ${whereSql}
-     order by r.scheduled_for desc, r.created_at desc
-     limit ${limit} offset ${offset}`,
-    where.params,
-  );
-  return { rows: rows.map(readRun), total: count?.n ?? 0 };
+  return { rows: rows.map(readRun), total };
 }
 
 /** A queued manual run: "run now", or the retry of a dead run (retryOf set, its tick and next attempt). */

@@ -24,18 +24,22 @@ export async function selectRecordedTicks(
   return rows.map((row) => asDate(row.scheduledFor)!);
 }
 
-/** When the job's latest catch-up run before `before` was queued (undefined if it has none). */
-export async function lastCatchupQueuedAt(
+/**
+ * The catch-up runs queued for this job after `firstUnclaimed` fell due, for ticks before it: an earlier
+ * sweep pass saw the same outage (undefined if none).
+ */
+export async function earlierCatchup(
   tx: SqlExecutor,
   jobId: string,
-  before: Date,
-): Promise<Date | undefined> {
-  const [row] = await tx.query<Pick<JobRunRow, 'createdAt'>>(
-    `select created_at as "createdAt" from job_runs where job_id = $1 and trigger = 'catchup'
-       and scheduled_for < $2 order by scheduled_for desc limit 1`,
-    [jobId, before.toISOString()],
+  firstUnclaimed: Date,
+): Promise<{ queuedAt: Date; runs: number } | undefined> {
+  const [row] = await tx.query<{ queuedAt: Date | string | null; runs: number }>(
+    `select max(created_at) as "queuedAt", count(*)::int as runs from job_runs
+      where job_id = $1 and trigger = 'catchup' and scheduled_for < $2 and created_at >= $2`,
+    [jobId, firstUnclaimed.toISOString()],
   );
-  return asDate(row?.createdAt) ?? undefined;
+  const queuedAt = asDate(row?.queuedAt);
+  return queuedAt && row ? { queuedAt, runs: row.runs } : undefined;
 }
 
 /** A tick no replica claimed: queued as a catch-up run, or recorded as missed. Zero rows if it has one. */

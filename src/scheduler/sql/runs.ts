@@ -35,25 +35,29 @@ export async function selectDispatchable(
   );
 }
 
-/** A queued run becomes this replica's running run (under the job lock), and the job shows it. */
-export async function startQueuedRun(
+/**
+ * Queued runs of one job become this replica's running runs (under the job lock), and the job shows it. Only
+ * rows still queued are taken, so a run another replica started meanwhile is never started twice.
+ */
+export async function startQueuedRuns(
   tx: SqlExecutor,
-  runId: string,
+  jobId: string,
+  runIds: string[],
   replicaId: string,
   leaseInterval: string,
-): Promise<EngineRun | undefined> {
-  const [row] = await tx.query<EngineRun>(
-    `update job_runs set status = 'running', replica_id = $2, started_at = clock_timestamp(), heartbeat_at = now(),
-       lease_expires_at = now() + $3::interval
-     where id = $1 and status = 'queued'
+): Promise<EngineRun[]> {
+  const rows = await tx.query<EngineRun>(
+    `update job_runs set status = 'running', replica_id = $3, started_at = clock_timestamp(), heartbeat_at = now(),
+       lease_expires_at = now() + $4::interval
+     where id = any($2::uuid[]) and job_id = $1 and status = 'queued'
      returning ${RUN_COLUMNS}`,
-    [runId, replicaId, leaseInterval],
+    [jobId, runIds, replicaId, leaseInterval],
   );
-  if (!row) return undefined;
-  await tx.query(`update scheduled_jobs set status = 'running', last_run_at = now() where id = $1`, [
-    row.jobId,
-  ]);
-  return normaliseRun(row);
+  if (rows.length === 0) return [];
+  await tx.query(`update scheduled_jobs set status = 'running', last_run_at = now() where id = $1`, [jobId]);
+  // In the order they were queued (an UPDATE returns rows in no particular order).
+  const order = new Map(runIds.map((id, index) => [id, index]));
+  return rows.map(normaliseRun).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
 // ---- settling -------------------------------------------------------------------------------------

@@ -106,6 +106,37 @@ describe('scheduler engine on PGlite', () => {
     expect(scheduler.stats().running).toBe(2);
   });
 
+  it('dispatches queued runs of a job together: an allow job up to capacity, a queue_one job one at a time', async () => {
+    const queue = (jobId: string, n: number) =>
+      db.query(
+        `insert into job_runs (job_id, scheduled_for, trigger, status, not_before)
+         select $1, now() + make_interval(secs => g), 'manual', 'queued', now() from generate_series(1, $2) g`,
+        [jobId, n],
+      );
+    const statuses = async (jobId: string) =>
+      (await runsOf(db, jobId)).map((run) => run.status).sort((a, b) => a.localeCompare(b));
+    const allowJob = await insertJob(db, { func: 'test.jobs:gate', overlap: 'allow' });
+    const oneJob = await insertJob(db, { func: 'test.jobs:gate', overlap: 'queue_one' });
+    await queue(allowJob, 3);
+    await queue(oneJob, 3);
+    const { scheduler: small } = await createTestScheduler(db, {
+      functions: testFunctions(gate),
+      replicaId: 'replica-b',
+      maxConcurrentRuns: 3,
+    });
+    const other = await createTestScheduler(db, { functions: testFunctions(gate), replicaId: 'replica-c' });
+    // Two replicas dispatch at once: each queued run starts exactly once, within each one's capacity.
+    const [a, c] = await Promise.all([small.dispatchQueued(), other.scheduler.dispatchQueued()]);
+    expect(a).toBeLessThanOrEqual(3);
+    expect(a + c).toBe(4);
+    expect(await statuses(allowJob)).toEqual(['running', 'running', 'running']);
+    expect(await statuses(oneJob)).toEqual(['queued', 'queued', 'running']);
+    expect(small.stats().running + other.scheduler.stats().running).toBe(4);
+    gate.open();
+    await eventually(async () => (await statuses(allowJob)).every((status) => status === 'succeeded'));
+    await Promise.all([small.stop(), other.scheduler.stop()]);
+  });
+
   it('retries a failing run with backoff rows, then marks it dead', async () => {
     const jobId = await insertJob(db, { func: 'test.jobs:fail', maxRetries: 2, backoffSeconds: 0 });
     await scheduler.claimTick(jobId, minute('2026-01-01T10:00:00Z'));

@@ -118,17 +118,23 @@ describe('policies', () => {
     expect(planMisfires(ticks, now, 'skip', 60, 10)).toEqual({ run: [ticks[3]], missed: ticks.slice(0, 3) });
   });
 
-  it('run_once records ticks already due when its last catch-up run was queued as missed (one run per outage)', () => {
-    const queuedAt = new Date('2026-01-01T10:02:30Z');
-    // A later pass sees ticks 1-2 (already due when the earlier catch-up was queued) and 3-4 (due after it).
-    const plan = planMisfires(ticks, now, 'run_once', 0, 10, queuedAt);
-    expect(plan.run).toEqual([ticks[3]]);
-    expect(plan.missed).toEqual([ticks[0], ticks[1], ticks[2]]);
+  it('applies the policy per outage when a later sweep pass sees more of it', () => {
+    // An earlier pass queued its catch-up at 10:02:30: ticks 1-2 were already due then, ticks 3-4 were not.
+    const earlier = (runs: number) => ({ queuedAt: new Date('2026-01-01T10:02:30Z'), runs });
+    // run_once: the outage already ran once, so ticks 1-2 are missed; 3-4 are a new misfire, run once.
+    const once = planMisfires(ticks, now, 'run_once', 0, 10, earlier(1));
+    expect(once).toEqual({ run: [ticks[3]], missed: [ticks[0], ticks[1], ticks[2]] });
     // Every tick covered: nothing runs again, even an in-grace one.
-    const later = new Date('2026-01-01T10:05:00Z');
-    expect(planMisfires(ticks, now, 'run_once', 3600, 10, later)).toEqual({ run: [], missed: ticks });
-    // Other policies ignore it.
-    expect(planMisfires(ticks, now, 'run_all', 0, 2, later).run).toEqual([ticks[2], ticks[3]]);
+    const allCovered = { queuedAt: new Date('2026-01-01T10:05:00Z'), runs: 1 };
+    expect(planMisfires(ticks, now, 'run_once', 3600, 10, allCovered)).toEqual({ run: [], missed: ticks });
+    // run_all, cap 3, the outage already had 2 catch-up runs: one more of ticks 1-2 (the newest), then 3-4.
+    const all = planMisfires(ticks, now, 'run_all', 0, 3, earlier(2));
+    expect(all).toEqual({ run: [ticks[1], ticks[2], ticks[3]], missed: [ticks[0]] });
+    // Cap reached: the covered ticks are missed.
+    expect(planMisfires(ticks, now, 'run_all', 0, 2, { ...allCovered, runs: 2 }).run).toEqual([]);
+    expect(planMisfires(ticks, now, 'run_all', 0, 2, allCovered).run).toEqual([ticks[3]]);
+    // skip ignores it.
+    expect(planMisfires(ticks, now, 'skip', 0, 2, allCovered)).toEqual({ run: [], missed: ticks });
   });
 
   it('backs off exponentially with jitter in the upper half', () => {

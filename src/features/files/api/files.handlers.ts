@@ -19,6 +19,16 @@ export function toFileView(row: FileRow) {
     uploaded_by: row.uploadedBy,
     created_at: row.createdAt.toISOString(),
     deleted_at: row.deletedAt?.toISOString() ?? null,
+    mirror: row.mirrorStatus
+      ? {
+          status: row.mirrorStatus,
+          attempts: row.mirrorAttempts,
+          remote_id: row.mirrorRemoteId,
+          error: row.mirrorError,
+          next_attempt_at: row.mirrorNextAttemptAt?.toISOString() ?? null,
+          mirrored_at: row.mirroredAt?.toISOString() ?? null,
+        }
+      : null,
   };
 }
 
@@ -35,7 +45,7 @@ async function findLiveFile(db: Drizzle, id: string): Promise<FileRow> {
 /** The upload volume comes from c.var.deps.files, like every other dependency. */
 export function createFileHandlers() {
   const upload: AppRouteHandler<typeof uploadFile> = async (c) => {
-    const { db, config, files: store } = c.var.deps;
+    const { db, config, files: store, mirror } = c.var.deps;
     const received = await receiveUpload(c.req.raw, store, config.files);
     const actor = actorOf(c);
     let view: ReturnType<typeof toFileView>;
@@ -52,6 +62,8 @@ export function createFileHandlers() {
             size: received.size,
             sha256: received.sha256,
             uploadedBy: actor.subject,
+            // Committed with the row: the mirror worker finds it even if this process stops now.
+            ...(mirror && { mirrorStatus: 'pending' as const, mirrorNextAttemptAt: new Date() }),
           })
           .returning();
         const stored = toFileView(row!);
@@ -68,6 +80,7 @@ export function createFileHandlers() {
       await store.remove(received.key);
       throw error;
     }
+    mirror?.kick();
     return c.json(view, 201, { Location: `${c.req.path}/${view.id}` });
   };
 
