@@ -1,6 +1,6 @@
 // The last lines of every run: the counts as one plain line (`N passed, N failed, N skipped`), the slowest
 // files, and, under CI=true, a failure for any skipped test (CI installs every server, so nothing may skip).
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
 const inCi = () => process.env.CI === 'true' || process.env.CI === '1';
 
@@ -11,15 +11,20 @@ export default class SummaryReporter implements Reporter {
     const brokenFiles: string[] = [];
     for (const module of testModules) {
       if (module.errors().length > 0) brokenFiles.push(module.moduleId);
+      let testsInModule = 0;
       for (const test of module.children.allTests()) {
+        testsInModule++;
         const state = test.result().state;
         if (state === 'passed') counts.passed++;
-        else if (state === 'failed') counts.failed++;
+        // A test its suite's hook kept from running (a beforeAll that threw or timed out) did not pass.
+        else if (state === 'failed' || inFailedSuite(test)) counts.failed++;
         else {
           counts.skipped++;
           skipped.push(`${module.relativeModuleId} > ${test.fullName}`);
         }
       }
+      // A file that failed before any test was collected (a syntax error, a throwing import) is one failure.
+      if (testsInModule === 0 && module.errors().length > 0) counts.failed++;
     }
     const slowest = [...testModules]
       .map((module) => ({ file: module.relativeModuleId, ms: module.diagnostic().duration }))
@@ -41,5 +46,13 @@ export default class SummaryReporter implements Reporter {
     }
     lines.push(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
     console.log(lines.join('\n'));
+  }
+}
+
+/** Whether a suite around the test (or its file) recorded an error of its own, e.g. from a hook. */
+function inFailedSuite(test: TestCase): boolean {
+  for (let parent = test.parent; ; parent = parent.parent) {
+    if (parent.errors().length > 0) return true;
+    if (parent.type === 'module') return false;
   }
 }
