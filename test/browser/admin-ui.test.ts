@@ -2,18 +2,19 @@
 // log in, an invalid cron then a valid one with its preview, save, run now and watch the run finish, toggle,
 // archive; a viewer sees no mutating controls. No request leaves 127.0.0.1, the console stays clean (so the
 // strict CSP holds), and screenshots of every page at 1280 and 390 px go to test-results/screenshots/.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_WAIT_MS, chromiumMissing, launchChromium } from '../support/chromium.ts';
-import { PROJECT_ROOT } from '../support/edge-worker.ts';
+import {
+  BROWSER_WAIT_MS,
+  chromiumMissing,
+  launchChromium,
+  screenshotWidths,
+  watchedPage,
+} from '../support/chromium.ts';
 import { type RunningOrigin, startOrigin } from '../support/origin-process.ts';
 
 const ADMIN = { username: 'admin', password: 'browser-admin-password-1' };
 const VIEWER = { username: 'viewer', password: 'browser-viewer-password-1' };
-const SCREENSHOTS = join(PROJECT_ROOT, 'test-results', 'screenshots');
-const WIDTHS = [1280, 390] as const;
 
 describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
   let origin: RunningOrigin;
@@ -22,7 +23,6 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     origin = await startOrigin({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
     browser = await launchChromium();
   });
@@ -31,21 +31,7 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
     await origin?.stop();
   });
 
-  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      blocked.push(url.href);
-      return route.abort();
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    return { context, page };
-  }
+  const newPage = () => watchedPage(browser, { blocked, problems });
 
   async function login(page: Page, user: { username: string; password: string }) {
     await page.goto(`${origin.url}/admin/jobs`);
@@ -56,18 +42,7 @@ describe.skipIf(chromiumMissing)('admin UI in Chromium', () => {
     await page.waitForURL(`${origin.url}/admin/jobs`);
   }
 
-  /** Both widths, full page, and nothing wider than the window (no sideways scrolling); left at 1280 px. */
-  async function screenshots(page: Page, name: string) {
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      expect(
-        await page.evaluate(() => document.documentElement.scrollWidth),
-        `${name} at ${width}`,
-      ).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
+  const screenshots = screenshotWidths;
 
   it('walks an operator through create, preview, run now, toggle and archive', async () => {
     const { context, page } = await newPage();

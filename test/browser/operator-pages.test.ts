@@ -3,17 +3,12 @@
 // users and the filtered audit log, each at 1280 and 390 px (no sideways scrolling, screenshots for the
 // guide), with no request leaving 127.0.0.1 and a clean console (the strict CSP holds); list rows added in place
 // with htmx and by a plain post without JavaScript.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../support/chromium.ts';
-import { PROJECT_ROOT } from '../support/edge-worker.ts';
+import { chromiumMissing, launchChromium, screenshotWidths, watchedPage } from '../support/chromium.ts';
 import { type RunningOrigin, startOrigin } from '../support/origin-process.ts';
 
 const ADMIN = { username: 'admin', password: 'browser-admin-password-1' };
-const SCREENSHOTS = join(PROJECT_ROOT, 'test-results', 'screenshots');
-const WIDTHS = [1280, 390] as const;
 
 describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
   let origin: RunningOrigin;
@@ -23,21 +18,9 @@ describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     origin = await startOrigin({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      blocked.push(url.href);
-      return route.abort();
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    ({ page } = await watchedPage(browser, { blocked, problems }));
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -54,17 +37,7 @@ describe.skipIf(chromiumMissing)('operator pages in Chromium', () => {
     await target.waitForURL(/\/admin\/jobs$/);
   }
 
-  async function screenshots(name: string) {
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      expect(
-        await page.evaluate(() => document.documentElement.scrollWidth),
-        `${name} at ${width}`,
-      ).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
+  const screenshots = (name: string) => screenshotWidths(page, name);
 
   it('guides a first run, takes typed arguments from the keyboard, and draws the pictures', async () => {
     // The bare origin leads to the admin login, and no icon request fails.

@@ -1,8 +1,11 @@
 // Debian's Chromium for browser tests (TOOLCHAIN.md): the binary, the flags that keep it offline and quiet,
 // and whether this machine has it (CI always installs it, so there a missing binary fails instead of skipping).
 // Launch it once per browser test file (beforeAll) with launchChromium and give each test a new context.
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { PROJECT_ROOT } from './edge-worker.ts';
 import { scaled } from './time-scale.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -46,4 +49,53 @@ export async function launchChromium(): Promise<Browser> {
     return page;
   };
   return browser;
+}
+
+/** What the pages of a browser test must not do: requests that left 127.0.0.1, console errors and warnings. */
+export interface PageWatch {
+  blocked: string[];
+  problems: string[];
+}
+
+/**
+ * A new context and page (1280 x 900) that reaches only 127.0.0.1: other requests are aborted and listed in
+ * `watch.blocked`; console errors and warnings and uncaught page errors go to `watch.problems`.
+ */
+export async function watchedPage(
+  browser: Browser,
+  watch: PageWatch,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    watch.blocked.push(url.href);
+    return route.abort();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') watch.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => watch.problems.push(error.message));
+  return { context, page };
+}
+
+export const SCREENSHOTS = join(PROJECT_ROOT, 'test-results', 'screenshots');
+const SCREENSHOT_WIDTHS = [1280, 390] as const;
+
+/**
+ * Full-page screenshots at 1280 and 390 px into test-results/screenshots/<name>-<width>.png, asserting that
+ * nothing is wider than the window (no sideways scrolling); leaves the page at 1280 px.
+ */
+export async function screenshotWidths(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const width of SCREENSHOT_WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      `${name} at ${width}`,
+    ).toBeLessThanOrEqual(width);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
