@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts';
 import type { Databases } from './db/index.ts';
 import type { AlertsService } from './features/alerts/alerts.service.ts';
 import type { FileStore } from './features/files/file-store.ts';
+import type { FilesService } from './features/files/files.service.ts';
 import type { MirrorWorker } from './features/files/mirror.ts';
 import type { JobsService } from './features/jobs/jobs.service.ts';
 import type { SecurityEvents } from './features/security/security-events.ts';
@@ -25,6 +26,8 @@ export interface AppDependencies {
   files: FileStore;
   /** Copies uploads to Google Drive (GDRIVE_ENABLE); undefined without a mirror. The entry starts it. */
   mirror: MirrorWorker | undefined;
+  /** Uploaded files: upload, list, read, delete, each change audited (API). */
+  uploads: FilesService;
   /** The scheduler engine; undefined when SCHEDULER_ENABLED=false (the API still edits jobs). */
   scheduler: Scheduler | undefined;
   /** Jobs and runs (API and admin UI). */

@@ -8,6 +8,7 @@ import { migrateAppDatabase } from '../db/migrate.ts';
 import type { AppDependencies } from '../deps.ts';
 import { createAlertsService } from '../features/alerts/alerts.service.ts';
 import { createLocalFileStore } from '../features/files/file-store.ts';
+import { createFilesService } from '../features/files/files.service.ts';
 import { createMirrorWorker } from '../features/files/mirror.ts';
 import { createDriveMirror } from '../features/files/mirror-drive.ts';
 import { createJobsService } from '../features/jobs/jobs.service.ts';
@@ -153,6 +154,16 @@ export function assembleDependencies(infra: Infrastructure): AppDependencies {
       })
     : undefined;
   const jobs = createJobsService({ db: db.app, registry, poke: scheduler?.poke, secrets });
+  const mirror = config.gdrive
+    ? createMirrorWorker({
+        db: db.app,
+        store: files,
+        mirror: createDriveMirror(config.gdrive, config.isProduction),
+        logger,
+        retryBaseSeconds: config.gdrive.retryBaseSeconds,
+        pollSeconds: config.gdrive.pollSeconds,
+      })
+    : undefined;
   return {
     config,
     db,
@@ -161,16 +172,8 @@ export function assembleDependencies(infra: Infrastructure): AppDependencies {
     replicaId,
     startedAt: new Date(),
     files,
-    mirror: config.gdrive
-      ? createMirrorWorker({
-          db: db.app,
-          store: files,
-          mirror: createDriveMirror(config.gdrive, config.isProduction),
-          logger,
-          retryBaseSeconds: config.gdrive.retryBaseSeconds,
-          pollSeconds: config.gdrive.pollSeconds,
-        })
-      : undefined,
+    mirror,
+    uploads: createFilesService({ db: db.app.drizzle, store: files, limits: config.files, mirror }),
     metrics,
     scheduler,
     jobs,

@@ -2,46 +2,18 @@
 // its 413 with `Connection: close`, and every request after it, on the same pool, gets an HTTP answer; no
 // socket error ever. Oversized headers get a 431 in the envelope the same way. Real listening origin, real
 // keep-alive clients (an undici Pool and a node:http Agent).
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { buildDependencies, loadConfig } from '../../src/entry/bootstrap.ts';
-import { startNodeServer } from '../../src/entry/node-server.ts';
+import { startTestOrigin, type TestOrigin } from '../support/origin.ts';
 
 const THREE_MB = Buffer.alloc(3 * 1024 * 1024, 'a');
 
-// The origin as src/entry/node.ts serves it (test/support/origin.ts would read every body to record it).
-let origin: { url: string; stop(): Promise<unknown> };
+// The origin as src/entry/node.ts serves it (not recording requests: that would read every body).
+let origin: TestOrigin;
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'early-refusal-'));
-  const { config, logger } = loadConfig(
-    { APP_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', DATA_DIR: dataDir },
-    false,
-  );
-  const deps = await buildDependencies(config, logger);
-  const running = await startNodeServer({
-    fetch: createApp(deps).fetch,
-    port: 0,
-    host: '127.0.0.1',
-    shutdownTimeoutMs: 2000,
-    logger,
-    closers: [
-      { name: 'kv', close: () => deps.kv.close() },
-      { name: 'databases', close: () => deps.db.close() },
-    ],
-  });
-  origin = {
-    url: `http://127.0.0.1:${running.port}`,
-    stop: async () => {
-      await running.shutdown('test done');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  origin = await startTestOrigin({}, { recordRequests: false });
 }, 180_000);
 afterAll(() => origin?.stop());
 

@@ -27,9 +27,13 @@ export interface TestOrigin {
 
 /**
  * env: the variables a deployment would set; DATA_DIR defaults to a temp folder holding copies of the run's
- * embedded templates (app DB migrated, legacy DB with its demo schema).
+ * embedded templates (app DB migrated, legacy DB with its demo schema). recordRequests: false serves exactly as
+ * src/entry/node.ts does (recording reads every body, which early refusals must not wait for); `seen` stays empty.
  */
-export async function startTestOrigin(env: Record<string, string> = {}): Promise<TestOrigin> {
+export async function startTestOrigin(
+  env: Record<string, string> = {},
+  options: { recordRequests?: boolean } = {},
+): Promise<TestOrigin> {
   const dataDir = mkdtempSync(join(tmpdir(), 'app-server-origin-'));
   if (!env.DATA_DIR) await seedEmbeddedDatabases(dataDir, env);
   const { config, logger } = loadConfig(
@@ -39,19 +43,20 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
   const deps = await buildDependencies(config, logger);
   const app = createApp(deps);
   const seen: SeenRequest[] = [];
+  const record: typeof app.fetch = async (request, env) => {
+    const url = new URL(request.url);
+    const bodyBytes = request.body ? (await request.clone().arrayBuffer()).byteLength : 0;
+    seen.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+      bodyBytes,
+    });
+    // env carries the socket (the client address comes from its peer).
+    return app.fetch(request, env);
+  };
   const running = await startNodeServer({
-    async fetch(request, env) {
-      const url = new URL(request.url);
-      const bodyBytes = request.body ? (await request.clone().arrayBuffer()).byteLength : 0;
-      seen.push({
-        method: request.method,
-        path: url.pathname + url.search,
-        headers: Object.fromEntries(request.headers),
-        bodyBytes,
-      });
-      // env carries the socket (the client address comes from its peer).
-      return app.fetch(request, env);
-    },
+    fetch: options.recordRequests === false ? app.fetch : record,
     port: 0,
     host: '127.0.0.1',
     shutdownTimeoutMs: 2000,
