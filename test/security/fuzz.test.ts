@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api-app.ts';
+import { distinctRoutes } from '../support/routes.ts';
 import { type FuzzRequest, fuzzRequests, type RouteRef } from './fuzz-corpus.ts';
 
 const SEED = 20_261_122;
@@ -56,16 +57,7 @@ describe('fuzzing every route', () => {
     // Rate limits are tested on their own; here every request must reach the routes.
     api = await startTestApi({ RATE_LIMIT_ENABLED: 'false' });
     tokens = { admin: await api.userToken('admin'), viewer: await api.userToken('viewer') };
-    const seen = new Set<string>();
-    routes = api.app.routes
-      .filter((route) => route.method !== 'ALL')
-      .map((route) => ({ method: route.method, path: route.path }))
-      .filter((route) => {
-        const key = `${route.method} ${route.path}`;
-        if (seen.has(key) || route.path.includes('*')) return false;
-        seen.add(key);
-        return true;
-      });
+    routes = distinctRoutes(api.app);
   });
   afterAll(() => api.close());
 

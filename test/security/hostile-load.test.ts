@@ -13,6 +13,7 @@ import { createApp } from '../../src/app.ts';
 import { startNodeServer } from '../../src/entry/node-server.ts';
 import { adminClient } from '../support/admin-session.ts';
 import { ADMIN, startTestApi, type TestApi } from '../support/api-app.ts';
+import { distinctRoutes } from '../support/routes.ts';
 import { type FuzzRequest, fuzzRequests, HOSTILE_STRINGS, type RouteRef } from './fuzz-corpus.ts';
 
 const SEED = 20_261_130;
@@ -170,16 +171,7 @@ describe('hostile load over a pooled keep-alive client', () => {
     tokens = { admin: await api.userToken('admin'), viewer: await api.userToken('viewer') };
     const admin = await adminClient(api, ADMIN);
     adminSession = { cookies: admin.cookies(), csrf: admin.csrfToken() };
-    const seen = new Set<string>();
-    routes = api.app.routes
-      .filter((route) => route.method !== 'ALL')
-      .map((route) => ({ method: route.method, path: route.path }))
-      .filter((route) => {
-        const key = `${route.method} ${route.path}`;
-        if (seen.has(key) || route.path.includes('*')) return false;
-        seen.add(key);
-        return true;
-      });
+    routes = distinctRoutes(api.app);
     // The app as the entry serves it (no test wrapper in front), over real HTTP.
     const running = await startNodeServer({
       fetch: createApp(api.deps).fetch,
