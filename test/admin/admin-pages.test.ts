@@ -1,6 +1,6 @@
 // The admin UI over app.request: sessions, CSRF, roles, escaping and the no-JavaScript form flow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminClient, adminClient, jobFields } from '../support/admin-session.ts';
+import { type AdminClient, adminClient, jobFields, startAdminUi } from '../support/admin-session.ts';
 import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
 
 describe('admin UI (in process)', () => {
@@ -8,8 +8,7 @@ describe('admin UI (in process)', () => {
   let admin: AdminClient;
 
   beforeAll(async () => {
-    api = await startTestApi();
-    admin = await adminClient(api, ADMIN);
+    ({ api, admin } = await startAdminUi());
   });
   afterAll(async () => {
     await api?.close();

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEncryptionKeys } from '../../src/config/encryption-keys.ts';
 import { createSecretBox, isSealedSecret } from '../../src/secrets/secret-box.ts';
-import { type AdminClient, adminClient, jobFields } from '../support/admin-session.ts';
-import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { type AdminClient, jobFields, startAdminUi } from '../support/admin-session.ts';
+import { bearer, type TestApi } from '../support/api-app.ts';
 
 const SECRET = `Bearer admin-ui-secret-${randomBytes(8).toString('hex')}`;
 const KEY = randomBytes(32).toString('base64');
@@ -17,11 +17,10 @@ describe('secret job arguments in the admin UI', () => {
   let jobId: string;
 
   beforeAll(async () => {
-    api = await startTestApi({
+    ({ api, admin } = await startAdminUi({
       ENCRYPTION_KEY: KEY,
       ENCRYPTION_KEY_ID: 'k1',
-    });
-    admin = await adminClient(api, ADMIN);
+    }));
     const token = await api.userToken('admin');
     const created = await api.app.request(`${api.config.apiPrefix}/jobs`, {
       method: 'POST',

@@ -3,19 +3,18 @@
 // sees the page without the controls and is refused the posts.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminClient, adminClient } from '../support/admin-session.ts';
-import { ADMIN, startTestApi, type TestApi } from '../support/api-app.ts';
+import { type AdminClient, adminClient, startAdminUi } from '../support/admin-session.ts';
+import type { TestApi } from '../support/api-app.ts';
 
 describe('alerts page (in process)', () => {
   let api: TestApi;
   let admin: AdminClient;
 
   beforeAll(async () => {
-    api = await startTestApi({
+    ({ api, admin } = await startAdminUi({
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ENCRYPTION_KEY_ID: 'k1',
-    });
-    admin = await adminClient(api, ADMIN);
+    }));
   });
   afterAll(async () => {
     await api?.close();

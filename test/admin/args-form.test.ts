@@ -2,8 +2,8 @@
 // fields has exactly the kwargs typed, the service's 422 lands beside the field, "Add an item" answers the form
 // with one more row and saves nothing, and a function switched without JavaScript asks for its arguments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminClient, adminClient, jobFields } from '../support/admin-session.ts';
-import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { type AdminClient, jobFields, startAdminUi } from '../support/admin-session.ts';
+import { bearer, type TestApi } from '../support/api-app.ts';
 
 const HTTP = 'app.jobs.http:http_request';
 
@@ -40,8 +40,7 @@ describe('typed arguments form (in process)', () => {
   let admin: AdminClient;
 
   beforeAll(async () => {
-    api = await startTestApi();
-    admin = await adminClient(api, ADMIN);
+    ({ api, admin } = await startAdminUi());
   });
   afterAll(async () => {
     await api?.close();

@@ -4,8 +4,8 @@
 // `/` and `/favicon.ico`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDashboard } from '../../src/features/dashboard/dashboard.service.ts';
-import { type AdminClient, adminClient } from '../support/admin-session.ts';
-import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { type AdminClient, startAdminUi } from '../support/admin-session.ts';
+import { bearer, type TestApi } from '../support/api-app.ts';
 
 const HOUR = 3_600_000;
 
@@ -45,8 +45,7 @@ describe('dashboard and run strip (in process)', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApi();
-    admin = await adminClient(api, ADMIN);
+    ({ api, admin } = await startAdminUi());
     ids.fast = await createJob('dash-fast', '*/5 * * * *');
     ids.slow = await createJob('dash-slow', '0 * * * *');
     ids.flaky = await createJob('dash-flaky', '30 2 * * *');

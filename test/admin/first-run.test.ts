@@ -2,8 +2,8 @@
 // audited); a lockout says when it ends; an admin unlocks a user through the API (in the OpenAPI document) or the
 // users page, and both are audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminClient, adminClient } from '../support/admin-session.ts';
-import { ADMIN, bearer, startTestApi, type TestApi } from '../support/api-app.ts';
+import { type AdminClient, adminClient, startAdminUi } from '../support/admin-session.ts';
+import { ADMIN, bearer, type TestApi } from '../support/api-app.ts';
 
 describe('first run and lockouts (in process)', () => {
   let api: TestApi;
@@ -11,8 +11,7 @@ describe('first run and lockouts (in process)', () => {
   let token: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
-    admin = await adminClient(api, ADMIN);
+    ({ api, admin } = await startAdminUi());
     token = await api.userToken('admin');
   });
   afterAll(async () => {

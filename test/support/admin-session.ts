@@ -1,5 +1,5 @@
 // An admin-UI client over app.request: keeps the cookies like a browser and logs in through the login form.
-import type { TestApi } from './api-app.ts';
+import { ADMIN, startTestApi, type TestApi } from './api-app.ts';
 
 export interface AdminClient {
   get(path: string, headers?: Record<string, string>): Promise<Response>;
@@ -68,6 +68,19 @@ export async function adminClient(
     await client.get('/admin/jobs');
   }
   return client;
+}
+
+/** A test API (startTestApi with `env`) and an admin-UI client signed in as the bootstrap admin. */
+export async function startAdminUi(
+  env: Record<string, string> = {},
+): Promise<{ api: TestApi; admin: AdminClient }> {
+  const api = await startTestApi(env);
+  try {
+    return { api, admin: await adminClient(api, ADMIN) };
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
 }
 
 /** The job form's fields as a browser posts them, with the defaults of a new job. */
