@@ -115,3 +115,30 @@ export async function pinnedFetch<T>(
     await dispatcher.destroy().catch(() => {});
   }
 }
+
+/**
+ * A fetch() function for clients that take one (Google's gaxios `fetchImplementation`): every request goes
+ * through one pinned dispatcher, redirects come back unfollowed, a refused destination rejects with
+ * DestinationRefused. The caller owns the dispatcher's lifetime (`close`).
+ */
+export function createPinnedFetch(policy: OutboundPolicy): {
+  fetch: (input: string | URL | Request, init?: globalThis.RequestInit) => Promise<globalThis.Response>;
+  close: () => Promise<void>;
+} {
+  const dispatcher = createPinnedDispatcher(policy);
+  return {
+    async fetch(input, init) {
+      try {
+        const response = await undiciFetch(input as URL, {
+          ...(init as RequestInit),
+          dispatcher,
+          redirect: 'manual',
+        });
+        return response as unknown as globalThis.Response;
+      } catch (error) {
+        throw refusalInside(error) ?? error;
+      }
+    },
+    close: () => dispatcher.destroy().catch(() => {}),
+  };
+}

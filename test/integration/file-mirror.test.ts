@@ -137,6 +137,30 @@ describe('Google Drive mirror', () => {
   });
 });
 
+describe('Google Drive mirror outbound wall', () => {
+  it("sends Google's client through the pinned fetch: a private Drive address is refused before any request", async () => {
+    const keyFile = join(dir, 'walled.json');
+    writeFileSync(keyFile, drive.serviceAccountKey());
+    const tokensBefore = drive.tokenRequests.length;
+    const mirror = createDriveMirror(
+      {
+        credentialsFile: keyFile,
+        folderId: FOLDER,
+        apiUrl: drive.url,
+        allowPrivate: false,
+        retryBaseSeconds: 60,
+        pollSeconds: 60,
+      },
+      false,
+    );
+    const bytes = new Blob(['walled\n']).stream();
+    const file = { id: 'x', name: 'walled.txt', contentType: 'text/plain', size: 7, sha256: '0'.repeat(64) };
+    await expect(mirror.upload(file, () => bytes)).rejects.toThrow(/127\.0\.0\.1/);
+    // The token request (google-auth-library) was refused too: the fake never saw it.
+    expect(drive.tokenRequests.length).toBe(tokensBefore);
+  });
+});
+
 describe('Google Drive mirror configuration', () => {
   it('refuses GDRIVE_ENABLE=true without credentials or folder, naming the variable', () => {
     expect(() => parseConfig({ GDRIVE_ENABLE: 'true', GDRIVE_FOLDER_ID: FOLDER })).toThrow(

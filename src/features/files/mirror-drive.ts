@@ -1,23 +1,30 @@
-// The Google Drive v3 adapter of the file mirror: signs in as a service account (an RS256 JWT assertion
-// exchanged at the key's token_uri, RFC 7523, signed with node:crypto) and uploads with a resumable session
-// (POST the metadata, then PUT the bytes streamed from the volume), so no file is held in memory whole.
-// Every request goes through the pinned outbound fetch (src/lib/pinned-fetch.ts).
-import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
+// The Google Drive v3 adapter of the file mirror, on Google's official client: @googleapis/drive for the
+// upload (files.create with the metadata and the bytes streamed from the volume, so no file is held in memory
+// whole) and google-auth-library's JWT client for the service account's sign-in. Both speak HTTP through one
+// gaxios transporter whose `fetchImplementation` is the pinned outbound fetch (src/lib/pinned-fetch.ts):
+// token and upload requests connect only to checked addresses, redirects are never followed.
+// google-auth-library posts the JWT assertion to Google's token endpoint (a constant in the library); the key
+// file's token_uri is honoured here: that one URL is sent to token_uri (the same URL for Google's own keys).
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { drive } from '@googleapis/drive';
+import { gaxios, JWT } from 'google-auth-library';
 import type { Config } from '../../config/index.ts';
-import { type OutboundPolicy, pinnedFetch } from '../../lib/pinned-fetch.ts';
+import { createPinnedFetch } from '../../lib/pinned-fetch.ts';
 import type { FileMirror, MirroredFile } from './mirror.ts';
 
 const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.file';
-const TOKEN_LIFETIME_SECONDS = 3600;
-/** A token or session request that hangs is abandoned (and retried later) after this. */
+/** Where google-auth-library sends the service account's assertion. */
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+/** A token request that hangs is abandoned (and retried later) after this. */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Bytes move at 64 KiB/s at least, or the attempt is abandoned. */
 const uploadTimeoutMs = (size: number) => REQUEST_TIMEOUT_MS + Math.ceil(size / 65_536) * 1000;
 
 interface ServiceAccountKey {
   clientEmail: string;
-  privateKey: KeyObject;
+  privateKey: string;
   tokenUri: string;
 }
 
@@ -36,125 +43,75 @@ export function loadServiceAccountKey(path: string): ServiceAccountKey {
       `GDRIVE_CREDENTIALS: ${path} is not a service-account key (needs type "service_account", client_email, private_key, token_uri)`,
     );
   }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(parsed.private_key);
-  } catch {
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(parsed.private_key))
     throw new Error(`GDRIVE_CREDENTIALS: the private_key in ${path} is not a PEM private key`);
-  }
-  return { clientEmail: parsed.client_email, privateKey, tokenUri: parsed.token_uri };
-}
-
-const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-
-function signedAssertion(key: ServiceAccountKey, nowSeconds: number): string {
-  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
-  const claims = base64url(
-    JSON.stringify({
-      iss: key.clientEmail,
-      scope: DRIVE_SCOPE,
-      aud: key.tokenUri,
-      iat: nowSeconds,
-      exp: nowSeconds + TOKEN_LIFETIME_SECONDS,
-    }),
-  );
-  const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(key.privateKey);
-  return `${header}.${claims}.${base64url(signature)}`;
+  return { clientEmail: parsed.client_email, privateKey: parsed.private_key, tokenUri: parsed.token_uri };
 }
 
 export class DriveError extends Error {}
 
-async function failure(what: string, response: Response | import('undici').Response): Promise<DriveError> {
-  const text = (await response.text().catch(() => '')).slice(0, 300);
-  return new DriveError(`${what}: HTTP ${response.status}${text ? ` ${text}` : ''}`);
+/** One line for the file's mirror status: what was refused and Drive's own words, never a stack. */
+function driveFailure(error: unknown): Error {
+  if (error instanceof gaxios.GaxiosError) {
+    const what = String(error.config?.url) === GOOGLE_TOKEN_URL ? 'token request refused' : 'upload refused';
+    if (error.status) {
+      const data = error.response?.data;
+      const text = (typeof data === 'string' ? data : JSON.stringify(data ?? '')).slice(0, 300);
+      return new DriveError(`${what}: HTTP ${error.status}${text ? ` ${text}` : ''}`);
+    }
+    // fetch's own "fetch failed" names nothing: the cause says what (refused address, reset, timeout).
+    const cause = error.cause as (Error & { cause?: Error }) | undefined;
+    return new DriveError(`${what}: ${cause?.cause?.message ?? cause?.message ?? error.message}`);
+  }
+  return error as Error;
 }
 
 export function createDriveMirror(settings: NonNullable<Config['gdrive']>, production: boolean): FileMirror {
   const key = loadServiceAccountKey(settings.credentialsFile);
-  const policy: OutboundPolicy = {
+  const pinned = createPinnedFetch({
     allowPrivate: settings.allowPrivate,
     production,
     flag: 'GDRIVE_ALLOW_PRIVATE',
-  };
-  let token: { value: string; expiresAt: number } | undefined;
-
-  async function accessToken(): Promise<string> {
-    if (token && token.expiresAt - 60_000 > Date.now()) return token.value;
-    const body = new URLSearchParams({
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: signedAssertion(key, Math.floor(Date.now() / 1000)),
-    });
-    token = await pinnedFetch(
-      new URL(key.tokenUri),
-      { method: 'POST', body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
-      policy,
-      async (response) => {
-        if (!response.ok) throw await failure('token request refused', response);
-        const json = (await response.json()) as { access_token?: string; expires_in?: number };
-        if (!json.access_token) throw new DriveError('token response without access_token');
-        return { value: json.access_token, expiresAt: Date.now() + (json.expires_in ?? 3600) * 1000 };
-      },
-    );
-    return token.value;
-  }
+  });
+  // One transporter carries the token requests and the Drive calls (the Drive client asks the JWT client).
+  const auth = new JWT({
+    email: key.clientEmail,
+    key: key.privateKey,
+    scopes: [DRIVE_SCOPE],
+    transporterOptions: {
+      fetchImplementation: (input, init) =>
+        pinned.fetch(String(input) === GOOGLE_TOKEN_URL ? key.tokenUri : input, init),
+      timeout: REQUEST_TIMEOUT_MS,
+    },
+  });
+  const rootUrl = `${settings.apiUrl}/`;
+  const client = drive({ version: 'v3', auth, rootUrl });
 
   return {
     name: 'gdrive',
     async upload(file: MirroredFile, open: () => ReadableStream<Uint8Array>) {
-      const authorization = `Bearer ${await accessToken()}`;
-      const start = new URL(`${settings.apiUrl}/upload/drive/v3/files`);
-      start.search = new URLSearchParams({
-        uploadType: 'resumable',
-        supportsAllDrives: 'true',
-        fields: 'id',
-      }).toString();
-      const session = await pinnedFetch(
-        start,
-        {
-          method: 'POST',
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-          headers: {
-            authorization,
-            'content-type': 'application/json; charset=UTF-8',
-            'x-upload-content-type': file.contentType,
-            'x-upload-content-length': String(file.size),
+      try {
+        const response = await client.files.create(
+          {
+            supportsAllDrives: true,
+            fields: 'id',
+            requestBody: {
+              name: file.name,
+              parents: [settings.folderId],
+              mimeType: file.contentType,
+              appProperties: { app_server_file_id: file.id, sha256: file.sha256 },
+            },
+            media: { mimeType: file.contentType, body: Readable.fromWeb(open() as NodeReadableStream) },
           },
-          body: JSON.stringify({
-            name: file.name,
-            parents: [settings.folderId],
-            mimeType: file.contentType,
-            appProperties: { app_server_file_id: file.id, sha256: file.sha256 },
-          }),
-        },
-        policy,
-        async (response) => {
-          if (response.status === 401) token = undefined;
-          if (!response.ok) throw await failure('upload session refused', response);
-          const location = response.headers.get('location');
-          if (!location) throw new DriveError('upload session without a Location');
-          return new URL(location, start);
-        },
-      );
-      // The session URL is Drive's own answer: it must stay on the configured API origin.
-      if (session.origin !== start.origin)
-        throw new DriveError(`upload session on another origin (${session.origin})`);
-      return pinnedFetch(
-        session,
-        {
-          method: 'PUT',
-          signal: AbortSignal.timeout(uploadTimeoutMs(file.size)),
-          headers: { 'content-type': file.contentType, 'content-length': String(file.size) },
-          body: open(),
-          duplex: 'half',
-        },
-        policy,
-        async (response) => {
-          if (!response.ok) throw await failure('upload refused', response);
-          const json = (await response.json()) as { id?: string };
-          if (!json.id) throw new DriveError('upload answer without a file id');
-          return { remoteId: json.id };
-        },
-      );
+          // The mirror worker owns retries (backoff per file); a streamed body cannot be replayed anyway.
+          // The media URL is built from the call's own rootUrl (the client-wide one only rewrites plain URLs).
+          { retry: false, timeout: uploadTimeoutMs(file.size), rootUrl },
+        );
+        if (!response.data.id) throw new DriveError('upload answer without a file id');
+        return { remoteId: response.data.id };
+      } catch (error) {
+        throw driveFailure(error);
+      }
     },
   };
 }
