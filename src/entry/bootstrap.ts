@@ -173,7 +173,7 @@ export function assembleDependencies(infra: Infrastructure): AppDependencies {
     startedAt: new Date(),
     files,
     mirror,
-    uploads: createFilesService({ db: db.app.drizzle, store: files, limits: config.files, mirror }),
+    uploads: createFilesService({ db: db.app, store: files, limits: config.files, mirror }),
     metrics,
     scheduler,
     jobs,

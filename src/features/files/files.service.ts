@@ -38,7 +38,8 @@ export function toFileView(row: FileRow) {
 }
 
 export interface FilesServiceDeps {
-  db: Drizzle;
+  /** The app database; its drizzle handle is read per call, so building the service opens nothing. */
+  db: { readonly drizzle: Drizzle };
   /** The upload volume (FILES_BASE_DIR). */
   store: FileStore;
   /** MAX_FILE_SIZE and ALLOWED_FILE_TYPES. */
@@ -75,10 +76,11 @@ const noSuchFile = () => new AppError(404, 'not_found', 'No such file');
 const live = () => isNull(files.deletedAt);
 
 export function createFilesService(deps: FilesServiceDeps): FilesService {
-  const { db, store, limits, mirror } = deps;
+  const { store, limits, mirror } = deps;
+  const orm = () => deps.db.drizzle;
 
   async function get(id: string): Promise<FileRow> {
-    const [row] = await db
+    const [row] = await orm()
       .select()
       .from(files)
       .where(and(eq(files.id, id), live()))
@@ -92,7 +94,7 @@ export function createFilesService(deps: FilesServiceDeps): FilesService {
       const received = await receiveUpload(request, store, limits);
       let view: FileView;
       try {
-        view = await db.transaction(async (tx) => {
+        view = await orm().transaction(async (tx) => {
           const [row] = await tx
             .insert(files)
             .values({
@@ -128,14 +130,14 @@ export function createFilesService(deps: FilesServiceDeps): FilesService {
 
     async list({ limit, offset }) {
       const [rows, [total]] = await Promise.all([
-        db
+        orm()
           .select()
           .from(files)
           .where(live())
           .orderBy(desc(files.createdAt), desc(files.id))
           .limit(limit)
           .offset(offset),
-        db.select({ n: count() }).from(files).where(live()),
+        orm().select({ n: count() }).from(files).where(live()),
       ]);
       return { items: rows.map(toFileView), total: total?.n ?? 0, limit, offset };
     },
@@ -151,7 +153,7 @@ export function createFilesService(deps: FilesServiceDeps): FilesService {
 
     async remove(id, actor) {
       const before = await get(id);
-      return db.transaction(async (tx) => {
+      return orm().transaction(async (tx) => {
         const [after] = await tx
           .update(files)
           .set({ deletedAt: new Date(), deletedBy: actor.subject })
