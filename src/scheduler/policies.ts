@@ -54,11 +54,13 @@ export function planMisfires(
     else if (now.getTime() - tick.getTime() <= graceSeconds * 1000) inGrace.push(tick);
     else misfired.push(tick);
   }
-  const budget = policy === 'run_all' ? Math.max(0, maxCatchup - (earlier?.runs ?? 0)) : 0;
-  let runMisfired: Date[] = covered.slice(covered.length - Math.min(budget, covered.length));
+  const newest = (list: Date[], count: number) => list.slice(Math.max(0, list.length - count));
+  let runMisfired: Date[] = [];
   if (policy === 'run_once' && inGrace.length === 0 && misfired.length > 0) runMisfired = [misfired.at(-1)!];
   if (policy === 'run_all') {
-    runMisfired = [...runMisfired, ...misfired.slice(Math.max(0, misfired.length - maxCatchup))];
+    // Covered ticks run only while their outage is under the cap; the newer ones get a cap of their own.
+    const budget = Math.max(0, maxCatchup - (earlier?.runs ?? 0));
+    runMisfired = [...newest(covered, budget), ...newest(misfired, maxCatchup)];
   }
   const running = new Set(runMisfired);
   return {
