@@ -42,6 +42,10 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     sequence: { sequencer: LongestFirstSequencer },
+    // How long a worker (or the run's close) may take to stop before vitest reports "Timeout terminating
+    // forks worker" (or exits without waiting): 10 s by default, which a loaded machine exceeds while a
+    // worker that ran Chromium and spawned origins winds down.
+    teardownTimeout: scaled(60_000),
     projects: [
       {
         test: {

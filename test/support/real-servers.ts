@@ -48,20 +48,28 @@ export async function createMigratedTestDatabase(prefix = 'test'): Promise<strin
 }
 
 const PGLITE_DIST = join(PROJECT_ROOT, 'node_modules/@electric-sql/pglite/dist');
-let pgliteEngine: Promise<NonNullable<PgliteClientOptions['engine']>> | undefined;
+let pgliteWasm: Promise<Pick<NonNullable<PgliteClientOptions['engine']>, 'pgliteWasmModule' | 'fsBundle'>>;
+let migratedDump: Promise<Blob> | undefined;
+
+/** PGlite's 9 MB WebAssembly module and its file bundle, compiled and read once per test worker. */
+export function pgliteWasmEngine() {
+  pgliteWasm ??= (async () => ({
+    pgliteWasmModule: await WebAssembly.compile(readFileSync(join(PGLITE_DIST, 'pglite.wasm'))),
+    fsBundle: new Blob([readFileSync(join(PGLITE_DIST, 'pglite.data'))]),
+  }))();
+  return pgliteWasm;
+}
 
 /**
  * An in-memory PGlite with every app migration applied, loaded from the migrated template's dump (no initdb,
- * no migrations; templates.ts makes the template once). Its 9 MB WebAssembly module is compiled once per
- * test worker, not once per database.
+ * no migrations; templates.ts makes the template once), on the worker's compiled WebAssembly module.
  */
 export async function openMigratedPglite(label = 'memory'): Promise<SqlClient> {
-  pgliteEngine ??= (async () => ({
-    pgliteWasmModule: await WebAssembly.compile(readFileSync(join(PGLITE_DIST, 'pglite.wasm'))),
-    fsBundle: new Blob([readFileSync(join(PGLITE_DIST, 'pglite.data'))]),
-    loadDataDir: new Blob([readFileSync(PGLITE_TEMPLATE_FILES(await ensurePgliteTemplates()).appDump)]),
-  }))();
-  return createPgliteClient({ dataDir: undefined, label, engine: await pgliteEngine });
+  migratedDump ??= ensurePgliteTemplates().then(
+    (dir) => new Blob([readFileSync(PGLITE_TEMPLATE_FILES(dir).appDump)]),
+  );
+  const engine = { ...(await pgliteWasmEngine()), loadDataDir: await migratedDump };
+  return createPgliteClient({ dataDir: undefined, label, engine });
 }
 
 /**

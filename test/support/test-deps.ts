@@ -10,6 +10,7 @@ import { createLocalFileStore } from '../../src/features/files/file-store.ts';
 import { createMemoryStore, type KeyValueStore } from '../../src/kv/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
+import { openMigratedPglite, pgliteWasmEngine } from './real-servers.ts';
 
 /** A pino destination that keeps every line, parsed. */
 export function captureLines() {
@@ -28,15 +29,21 @@ export function captureLines() {
   return { stream, lines, raw };
 }
 
-// One in-memory PGlite per role and test worker (its files share it: isolate is off), opened on first use:
-// starting PGlite takes a second or more on a busy machine. Tests only ping it (health).
+// One in-memory PGlite per role and test worker (its files share it: isolate is off), opened on first use on
+// the worker's compiled WebAssembly module: starting PGlite takes a second or more on a busy machine. Tests
+// only ping them (health). The app one is loaded from the migrated template's dump (no initdb); the legacy one
+// is an empty database.
 const sharedPglite = new Map<string, Promise<SqlClient>>();
 const keepOpen = (client: SqlClient): SqlClient => ({ ...client, close: async () => {} });
 
 function shared(label: 'pglite:memory' | 'pglite:legacy'): Promise<SqlClient> {
   let client = sharedPglite.get(label);
   if (!client) {
-    client = createPgliteClient({ dataDir: undefined, label }).then(keepOpen);
+    client = (
+      label === 'pglite:memory'
+        ? openMigratedPglite(label)
+        : pgliteWasmEngine().then((engine) => createPgliteClient({ dataDir: undefined, label, engine }))
+    ).then(keepOpen);
     sharedPglite.set(label, client);
   }
   return client;
