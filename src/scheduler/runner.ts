@@ -31,6 +31,8 @@ export interface Runner {
 export function createRunner(ctx: EngineContext, settle: Settle): Runner {
   const { state, options } = ctx;
   const { db, registry, replicaId } = options;
+  /** Runs whose function is still going (the concurrency limit counts these). */
+  const executing = () => state.running.size - state.settling;
 
   function start(job: sql.EngineJob, run: sql.EngineRun) {
     if (run.trigger === 'schedule' || run.trigger === 'catchup') {
@@ -42,7 +44,7 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
       .catch((error) => ctx.log.error({ err: error, run_id: run.id }, 'run bookkeeping failed'))
       .finally(() => {
         state.running.delete(run.id);
-        if (!state.stopping) kick();
+        kickSoon();
       });
     state.running.set(run.id, { controller, done, jobId: job.id });
   }
@@ -151,6 +153,28 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
       return;
     }
     const durationMs = Math.round(performance.now() - started);
+    // The function is done: its slot is free for the next queued run while the outcome is written.
+    state.settling++;
+    kickSoon();
+    try {
+      await settleOutcome(job, run, runLog, { status, output, error, durationMs });
+    } finally {
+      state.settling--;
+    }
+  }
+
+  async function settleOutcome(
+    job: sql.EngineJob,
+    run: sql.EngineRun,
+    runLog: typeof ctx.log,
+    ended: {
+      status: 'succeeded' | 'failed' | 'timed_out';
+      output: unknown;
+      error: RunError | null;
+      durationMs: number;
+    },
+  ) {
+    const { status, output, error, durationMs } = ended;
     let final: string | undefined;
     if (status === 'succeeded') {
       final = (await settle.success(job.id, run.id, { durationMs, output })) ? 'succeeded' : undefined;
@@ -187,7 +211,7 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
    * (all of them for `allow`, one for the others when none is running).
    */
   async function dispatchOnce(): Promise<number> {
-    const capacity = ctx.maxConcurrent - state.running.size;
+    const capacity = ctx.maxConcurrent - executing();
     if (capacity <= 0 || state.stopping) return 0;
     const candidates = await sql.selectDispatchable(db, ctx.registeredKeys(), capacity * 2);
     const byJob = new Map<string, string[]>();
@@ -198,7 +222,7 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
     }
     let startedCount = 0;
     for (const [jobId, runIds] of byJob) {
-      const room = ctx.maxConcurrent - state.running.size;
+      const room = ctx.maxConcurrent - executing();
       if (room <= 0 || state.stopping) break;
       const claimed = await db.transaction(async (tx) => {
         const job = await sql.lockJob(tx, jobId);
@@ -241,6 +265,16 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
 
   function kick() {
     dispatchQueued().catch((error) => ctx.log.error({ err: error }, 'dispatch failed'));
+  }
+
+  /** kick() once at the end of this turn: runs finishing together free their slots for one dispatch pass. */
+  function kickSoon() {
+    if (state.kickScheduled || state.stopping) return;
+    state.kickScheduled = true;
+    setImmediate(() => {
+      state.kickScheduled = false;
+      if (!state.stopping) kick();
+    });
   }
 
   return { start, dispatchQueued, kick };
