@@ -48,12 +48,16 @@ export function createTimers(ctx: EngineContext, claims: Claims): Timers {
       return;
     }
     const tick = entry.nextAt;
-    // Claim first (the insert goes out at the end of this turn), then compute the next tick.
     claims
       .claimTick(jobId, tick)
       .catch((error) => ctx.log.error({ err: error, job_id: jobId }, 'claim failed'));
-    entry.nextAt = nextFire(entry.cron, tick);
-    schedule(jobId, entry);
+    // The next tick is computed a millisecond later, once the claim insert of every job firing now has been
+    // written to the database (croner's computation costs tens of microseconds per job).
+    setTimeout(() => {
+      if (state.armed.get(jobId) !== entry || entry.nextAt !== tick) return;
+      entry.nextAt = nextFire(entry.cron, tick);
+      schedule(jobId, entry);
+    }, 1);
   }
 
   /** Arms (or keeps) the timer for a job row; `from` is the instant after which ticks belong to timers. */
