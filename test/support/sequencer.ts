@@ -1,9 +1,11 @@
-// The order test files start in: longest first, across all three projects, so the two workers finish together
-// instead of one of them running the last long file alone (a longest-first schedule). A fresh clone has no
-// vitest cache, so the durations come from test/support/file-durations.json (seconds, from a full run on an
-// idle two-core machine; `TEST_RECORD_DURATIONS=1 npm test` rewrites it). A file missing there uses this
-// machine's last result from vitest's cache; a file known to neither starts first, as vitest does with new
-// files. Projects with the same sequence.groupOrder share the workers (vitest.config.ts).
+// The order test files start in. All three projects share the two workers (vitest.config.ts), and a worker
+// that moves to a file of another project starts afresh (it imports the app again), so files are taken one
+// project at a time, each project's longest first: browser (three long files, which the other worker overlaps
+// with the longest integration files), then integration, then unit (many short files that fill the end, so
+// the two workers finish together). A fresh clone has no vitest cache, so the durations come from
+// test/support/file-durations.json (seconds, from a full run on an idle two-core machine;
+// `TEST_RECORD_DURATIONS=1 npm test` rewrites it). A file missing there uses this machine's last result from
+// vitest's cache; a file known to neither starts first in its project, as vitest does with new files.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -25,6 +27,13 @@ export function recordDurations(seconds: Record<string, number>, exists: (file: 
   writeFileSync(DURATIONS_FILE, `${JSON.stringify(Object.fromEntries(kept), null, 2)}\n`);
 }
 
+/** Projects in the order their files are queued; a project not named here comes last. */
+const PROJECT_ORDER = ['browser', 'integration', 'unit'];
+const projectRank = (spec: TestSpecification) => {
+  const rank = PROJECT_ORDER.indexOf(spec.project.name);
+  return rank === -1 ? PROJECT_ORDER.length : rank;
+};
+
 export default class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const recorded = recordedDurations();
@@ -40,6 +49,7 @@ export default class LongestFirstSequencer extends BaseSequencer {
     return [...files].sort(
       (a, b) =>
         a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder ||
+        projectRank(a) - projectRank(b) ||
         estimates.get(b)! - estimates.get(a)! ||
         (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0),
     );
