@@ -21,6 +21,7 @@ import { defaultContentSecurityPolicy } from './http/content-security-policy.ts'
 import { corsFromAllowlist } from './http/cors.ts';
 import { envelopeForError, errorResponse } from './http/errors.ts';
 import { loadShedding } from './http/load-shedding.ts';
+import { MemoRouter } from './http/memo-router.ts';
 import { requestMetrics } from './http/metrics.ts';
 import { requestLogger } from './http/request-logger.ts';
 import type { AppBindings } from './http/types.ts';
@@ -32,7 +33,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function createApp(deps: AppDependencies) {
   const { config, logger } = deps;
   const { metrics } = deps;
-  const app = new OpenAPIHono<AppBindings>({ strict: true, defaultHook: validationHook });
+  // Every route of the app (sub-routers included) lands in this one router: see memo-router.ts.
+  const app = new OpenAPIHono<AppBindings>({
+    strict: true,
+    defaultHook: validationHook,
+    router: new MemoRouter(),
+  });
 
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
   app.use(async (c, next) => {

@@ -57,15 +57,34 @@ export function resolveClientAddress(input: {
   realIp?: string | undefined;
   trustedProxies: readonly string[];
 }): string {
-  const peer = canonicalAddress(input.peer);
-  if (!peer) return UNKNOWN_CLIENT;
-  if (input.trustedProxies.length === 0) return peer;
-  const trusted = trustedList(input.trustedProxies);
+  const peer = judgePeer(input.peer, input.trustedProxies);
+  return peer.trusted ? behindProxy(peer.address, input, input.trustedProxies) : peer.address;
+}
+
+/** The socket peer in canonical form, and whether it is a trusted proxy (whose forwarded headers count). */
+interface JudgedPeer {
+  address: string;
+  trusted: boolean;
+}
+
+function judgePeer(raw: string | undefined, trustedProxies: readonly string[]): JudgedPeer {
+  const address = canonicalAddress(raw);
+  if (!address) return { address: UNKNOWN_CLIENT, trusted: false };
+  if (trustedProxies.length === 0) return { address, trusted: false };
+  return { address, trusted: trustedList(trustedProxies).check(address, familyOf(address)) };
+}
+
+/** A trusted peer's request: the forwarded headers, walked right to left across trusted hops. */
+function behindProxy(
+  peer: string,
+  headers: { forwardedFor?: string | undefined; realIp?: string | undefined },
+  trustedProxies: readonly string[],
+): string {
+  const trusted = trustedList(trustedProxies);
   const isTrusted = (address: string) => trusted.check(address, familyOf(address));
-  if (!isTrusted(peer)) return peer;
-  if (input.forwardedFor !== undefined) {
+  if (headers.forwardedFor !== undefined) {
     // Right to left: each trusted hop vouches for the entry to its left.
-    const entries = input.forwardedFor.split(',');
+    const entries = headers.forwardedFor.split(',');
     let client = peer;
     for (let i = entries.length - 1; i >= 0; i--) {
       const entry = canonicalAddress(entries[i]);
@@ -76,26 +95,51 @@ export function resolveClientAddress(input: {
     }
     return client;
   }
-  return canonicalAddress(input.realIp) ?? peer;
+  return canonicalAddress(headers.realIp) ?? peer;
 }
+
+type PeerEnv =
+  | {
+      incoming?: { socket?: { remoteAddress?: string } };
+      remoteAddr?: { hostname?: string };
+    }
+  | undefined;
 
 /** The transport's peer address: @hono/node-server puts the request in c.env.incoming, Deno.serve passes info. */
 export function peerAddress(c: Context): string | undefined {
-  const env = c.env as
-    | {
-        incoming?: { socket?: { remoteAddress?: string } };
-        remoteAddr?: { hostname?: string };
-      }
-    | undefined;
+  const env = c.env as PeerEnv;
   return env?.incoming?.socket?.remoteAddress ?? env?.remoteAddr?.hostname;
 }
 
+/**
+ * The judged peer of each socket: a keep-alive connection carries many requests from one peer, so its address
+ * is parsed and checked against the trusted proxies once (per list of proxies), not on every request.
+ */
+const judgedSockets = new WeakMap<object, { proxies: readonly string[]; peer: JudgedPeer }>();
+
+function judgedPeerOf(c: Context, trustedProxies: readonly string[]): JudgedPeer {
+  const socket = (c.env as PeerEnv)?.incoming?.socket;
+  if (!socket) return judgePeer(peerAddress(c), trustedProxies);
+  const known = judgedSockets.get(socket);
+  if (known?.proxies === trustedProxies) return known.peer;
+  const peer = judgePeer(socket.remoteAddress, trustedProxies);
+  // A socket that has not connected yet (or is gone) has no address: not worth remembering.
+  if (socket.remoteAddress !== undefined) judgedSockets.set(socket, { proxies: trustedProxies, peer });
+  return peer;
+}
+
+const NO_PROXIES: readonly string[] = [];
+
 export function clientIp(c: Context): string {
-  const deps = (c.var as { deps?: { config?: { http?: { trustedProxies?: readonly string[] } } } }).deps;
-  return resolveClientAddress({
-    peer: peerAddress(c),
-    forwardedFor: c.req.header('x-forwarded-for'),
-    realIp: c.req.header('x-real-ip'),
-    trustedProxies: deps?.config?.http?.trustedProxies ?? [],
-  });
+  const deps = c.get('deps' as never) as
+    | { config?: { http?: { trustedProxies?: readonly string[] } } }
+    | undefined;
+  const trustedProxies = deps?.config?.http?.trustedProxies ?? NO_PROXIES;
+  const peer = judgedPeerOf(c, trustedProxies);
+  if (!peer.trusted) return peer.address;
+  return behindProxy(
+    peer.address,
+    { forwardedFor: c.req.header('x-forwarded-for'), realIp: c.req.header('x-real-ip') },
+    trustedProxies,
+  );
 }

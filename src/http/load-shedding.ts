@@ -9,7 +9,7 @@ import { errorResponse } from './envelope.ts';
 export interface LoadSheddingOptions {
   /** Requests being served at once, past which new ones are refused. */
   maxInFlight?: number;
-  /** Event-loop lag (ms) past which new requests are refused until it recovers... */
+  /** Event-loop lag (ms), kept up over two samples in a row, past which new requests are refused... */
   maxLagMs?: number;
   /**
    * ...when at least this many requests are in flight: a late loop with little in flight is a starved process
@@ -30,7 +30,13 @@ export const LOAD_SHEDDING_DEFAULTS = {
 };
 const LAG_SAMPLE_MS = 50;
 
-/** How late a repeating timer fires, sampled while something asks for it; the sampler never keeps the process alive. */
+/**
+ * How late a repeating timer fires, sampled while something asks for it; the sampler never keeps the process alive.
+ * `sustained()` is the lag the loop has kept up: the smaller of the last sample and the time the next one is
+ * overdue now. One long pause (a major GC, a burst of new connections) makes one of the two large, not both: the
+ * requests that queued behind it are answered a moment later, and refusing them would turn a hiccup into errors.
+ * A loop that stays behind makes both large, turn after turn.
+ */
 function eventLoopLag() {
   let lag = 0;
   let expected = performance.now() + LAG_SAMPLE_MS;
@@ -41,8 +47,7 @@ function eventLoopLag() {
   }, LAG_SAMPLE_MS);
   timer.unref?.();
   return {
-    // A loop blocked right now has not run the timer: count the time since it was due as well.
-    current: () => Math.max(lag, performance.now() - expected),
+    sustained: () => Math.min(lag, performance.now() - expected),
     stop: () => clearInterval(timer),
   };
 }
@@ -57,7 +62,7 @@ export function loadShedding(options: LoadSheddingOptions = {}): MiddlewareHandl
   return async (c, next) => {
     if (options.exempt?.(c.req.path)) return next();
     lag ??= eventLoopLag();
-    const overloaded = inFlight >= maxInFlight || (inFlight >= lagMinInFlight && lag.current() > maxLagMs);
+    const overloaded = inFlight >= maxInFlight || (inFlight >= lagMinInFlight && lag.sustained() > maxLagMs);
     if (overloaded) {
       return errorResponse(
         c,

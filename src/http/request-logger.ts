@@ -12,7 +12,9 @@ export function requestLogger(logger: Logger): MiddlewareHandler<AppBindings> {
   return async (c, next) => {
     const started = performance.now();
     const traceId = c.get('requestId');
-    c.set('logger', logger.child({ trace_id: traceId }));
+    // The two readers of c.var.logger (the error handlers) write trace_id themselves: a child logger per request
+    // would only cost an allocation and repeat the field in their lines.
+    c.set('logger', logger);
     await next();
     const status = c.res.status;
     // The envelope carries the id; make sure the header does too on responses built by hand.

@@ -34,8 +34,12 @@ export interface EngineState {
   stopping: boolean;
   /** timers: one armed timer per enabled job. */
   armed: Map<string, ArmedJob>;
-  /** runner: runs executing in this process, by run id. */
+  /** runner: runs executing in this process, by run id (until their outcome is committed). */
   running: Map<string, LocalRun>;
+  /** runner: how many of those have finished and wait for their outcome to be written (they free capacity). */
+  settling: number;
+  /** runner: a dispatch pass is asked for at the end of this turn of the event loop. */
+  kickScheduled: boolean;
   /** claim: ticks waiting for the next batched insert, and whether that insert is scheduled. */
   pendingClaims: PendingClaim[];
   claimFlushScheduled: boolean;
@@ -45,7 +49,7 @@ export interface EngineState {
   dispatching: Promise<number> | undefined;
   dispatchAgain: boolean;
   /** maintenance: the poll interval, whether a poll is running, and the jobs fingerprint it last saw. */
-  pollTimer: ReturnType<typeof setInterval> | undefined;
+  pollTimer: ReturnType<typeof setTimeout> | undefined;
   pollBusy: boolean;
   fingerprint: string | undefined;
   /** listener: ends the LISTEN subscription. */
@@ -88,6 +92,8 @@ export function createEngineContext(options: SchedulerOptions): EngineContext {
       stopping: false,
       armed: new Map(),
       running: new Map(),
+      settling: 0,
+      kickScheduled: false,
       pendingClaims: [],
       claimFlushScheduled: false,
       claimsInFlight: new Set(),

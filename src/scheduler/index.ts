@@ -8,6 +8,7 @@ import { createClaims } from './claim.ts';
 import { createEngineContext } from './context.ts';
 import { listenForChanges } from './listener.ts';
 import { createMaintenance } from './maintenance.ts';
+import { pollDelay } from './policies.ts';
 import { createRunner, RunAborted } from './runner.ts';
 import { createSettle } from './settle.ts';
 import { createTimers } from './timers.ts';
@@ -46,8 +47,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       log.warn({ err: error }, 'lease sweep at start failed; the next poll retries it');
     });
     runner.kick();
-    state.pollTimer = setInterval(() => void maintenance.poll(), ctx.pollMs);
+    schedulePoll();
     log.info({ armed: state.armed.size, lease_ms: ctx.leaseMs, poll_ms: ctx.pollMs }, 'scheduler started');
+  }
+
+  /** Polls every interval, between whole seconds (policies.ts, pollDelay). */
+  function schedulePoll() {
+    if (state.stopping) return;
+    state.pollTimer = setTimeout(
+      () => {
+        schedulePoll();
+        void maintenance.poll();
+      },
+      pollDelay(Date.now(), ctx.pollMs),
+    );
   }
 
   /** Waits for running jobs up to the shutdown timeout, then aborts them (they are recorded as failed). */
@@ -73,7 +86,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function stop() {
     if (!state.started || state.stopping) return;
     state.stopping = true;
-    if (state.pollTimer) clearInterval(state.pollTimer);
+    if (state.pollTimer) clearTimeout(state.pollTimer);
     timers.disarmAll();
     await state.unlisten?.().catch(() => {});
     await Promise.allSettled([...state.claimsInFlight]);
@@ -98,9 +111,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (state.started && !state.stopping) runner.kick();
     },
     async idle() {
-      while (state.running.size > 0 || state.dispatching) {
+      while (state.running.size > 0 || state.dispatching || state.kickScheduled) {
         await Promise.all([...state.running.values()].map((run) => run.done));
         await state.dispatching?.catch(() => {});
+        // A dispatch pass asked for at the end of this turn (runs that just ended) has not begun yet.
+        if (state.kickScheduled) await new Promise((resolve) => setImmediate(resolve));
       }
     },
     stats: () => ({ armed: state.armed.size, running: state.running.size }),

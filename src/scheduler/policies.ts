@@ -75,3 +75,13 @@ export function retryDelayMs(baseSeconds: number, failedAttempt: number, random 
   const capped = Math.min(exponential, 24 * 3_600_000);
   return Math.round(capped / 2 + random() * (capped / 2));
 }
+
+/**
+ * Milliseconds from `now` to the next maintenance poll: about `pollMs`, landing in the middle of a second when
+ * the interval is a second or more. Ticks fall on whole seconds, so the poll's statements do not compete with
+ * the claims and runs of ticks firing together.
+ */
+export function pollDelay(now: number, pollMs: number): number {
+  if (pollMs < 1_000) return pollMs;
+  return Math.floor((now + pollMs) / 1_000) * 1_000 + 500 - now;
+}

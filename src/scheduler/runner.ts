@@ -31,6 +31,8 @@ export interface Runner {
 export function createRunner(ctx: EngineContext, settle: Settle): Runner {
   const { state, options } = ctx;
   const { db, registry, replicaId } = options;
+  /** Runs whose function is still going (the concurrency limit counts these). */
+  const executing = () => state.running.size - state.settling;
 
   function start(job: sql.EngineJob, run: sql.EngineRun) {
     if (run.trigger === 'schedule' || run.trigger === 'catchup') {
@@ -42,7 +44,7 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
       .catch((error) => ctx.log.error({ err: error, run_id: run.id }, 'run bookkeeping failed'))
       .finally(() => {
         state.running.delete(run.id);
-        if (!state.stopping) kick();
+        kickSoon();
       });
     state.running.set(run.id, { controller, done, jobId: job.id });
   }
@@ -151,6 +153,28 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
       return;
     }
     const durationMs = Math.round(performance.now() - started);
+    // The function is done: its slot is free for the next queued run while the outcome is written.
+    state.settling++;
+    kickSoon();
+    try {
+      await settleOutcome(job, run, runLog, { status, output, error, durationMs });
+    } finally {
+      state.settling--;
+    }
+  }
+
+  async function settleOutcome(
+    job: sql.EngineJob,
+    run: sql.EngineRun,
+    runLog: typeof ctx.log,
+    ended: {
+      status: 'succeeded' | 'failed' | 'timed_out';
+      output: unknown;
+      error: RunError | null;
+      durationMs: number;
+    },
+  ) {
+    const { status, output, error, durationMs } = ended;
     let final: string | undefined;
     if (status === 'succeeded') {
       final = (await settle.success(job.id, run.id, { durationMs, output })) ? 'succeeded' : undefined;
@@ -183,35 +207,37 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
 
   /**
    * Claims queued runs under their job's lock (overlap policy from committed rows) and starts them. Runs of one
-   * job are claimed together: one transaction starts as many as the policy and this replica's capacity allow
-   * (all of them for `allow`, one for the others when none is running).
+   * job are claimed together: as many as the policy and this replica's capacity allow (all of them for `allow`,
+   * in one statement; one for the others when none is running, in a transaction that counts the running ones).
    */
   async function dispatchOnce(): Promise<number> {
-    const capacity = ctx.maxConcurrent - state.running.size;
+    const capacity = ctx.maxConcurrent - executing();
     if (capacity <= 0 || state.stopping) return 0;
     const candidates = await sql.selectDispatchable(db, ctx.registeredKeys(), capacity * 2);
-    const byJob = new Map<string, string[]>();
+    const byJob = new Map<string, { runIds: string[]; allow: boolean }>();
     for (const candidate of candidates) {
-      const runIds = byJob.get(candidate.jobId);
-      if (runIds) runIds.push(candidate.id);
-      else byJob.set(candidate.jobId, [candidate.id]);
+      const group = byJob.get(candidate.jobId);
+      if (group) group.runIds.push(candidate.id);
+      else byJob.set(candidate.jobId, { runIds: [candidate.id], allow: candidate.overlapPolicy === 'allow' });
     }
     let startedCount = 0;
-    for (const [jobId, runIds] of byJob) {
-      const room = ctx.maxConcurrent - state.running.size;
+    for (const [jobId, { runIds, allow }] of byJob) {
+      const room = ctx.maxConcurrent - executing();
       if (room <= 0 || state.stopping) break;
-      const claimed = await db.transaction(async (tx) => {
-        const job = await sql.lockJob(tx, jobId);
-        if (!job || job.archivedAt) return undefined;
-        let wanted = runIds.slice(0, room);
-        if (job.overlapPolicy !== 'allow') {
+      let claimed = allow
+        ? await sql.startAllowedRuns(db, jobId, runIds.slice(0, room), replicaId, ctx.leaseInterval)
+        : undefined;
+      // Not `allow` (or no longer): decided under the lock from a fresh count of the running runs.
+      if (!allow || (claimed && claimed.job.overlapPolicy !== 'allow')) {
+        claimed = await db.transaction(async (tx) => {
+          const job = await sql.lockJob(tx, jobId);
+          if (!job || job.archivedAt) return undefined;
           const counts = await sql.countActiveRuns(tx, jobId);
-          if (counts.running > 0) return undefined;
-          wanted = wanted.slice(0, 1);
-        }
-        const runs = await sql.startQueuedRuns(tx, jobId, wanted, replicaId, ctx.leaseInterval);
-        return { job, runs };
-      });
+          if (job.overlapPolicy !== 'allow' && counts.running > 0) return undefined;
+          const wanted = job.overlapPolicy === 'allow' ? runIds.slice(0, room) : runIds.slice(0, 1);
+          return { job, runs: await sql.startQueuedRuns(tx, jobId, wanted, replicaId, ctx.leaseInterval) };
+        });
+      }
       if (!claimed) continue;
       for (const run of claimed.runs) start(claimed.job, run);
       startedCount += claimed.runs.length;
@@ -241,6 +267,16 @@ export function createRunner(ctx: EngineContext, settle: Settle): Runner {
 
   function kick() {
     dispatchQueued().catch((error) => ctx.log.error({ err: error }, 'dispatch failed'));
+  }
+
+  /** kick() once at the end of this turn: runs finishing together free their slots for one dispatch pass. */
+  function kickSoon() {
+    if (state.kickScheduled || state.stopping) return;
+    state.kickScheduled = true;
+    setImmediate(() => {
+      state.kickScheduled = false;
+      if (!state.stopping) kick();
+    });
   }
 
   return { start, dispatchQueued, kick };

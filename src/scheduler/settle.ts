@@ -4,6 +4,11 @@ import type { RunError } from './bounded.ts';
 import type { EngineContext } from './context.ts';
 import { retryDelayMs } from './policies.ts';
 import * as sql from './sql/index.ts';
+import { createWriteBehind } from './write-behind.ts';
+
+/** Successes written per statement, and tries per write before the run is left to the lease sweep. */
+const SUCCESS_BATCH = 256;
+const SUCCESS_WRITE_ATTEMPTS = 5;
 
 export type RunFailure =
   /** The run ended badly on this replica (which still owns it). */
@@ -20,7 +25,12 @@ export type RunFailure =
   | { kind: 'lease_expired' };
 
 export interface Settle {
-  /** Records a success while this replica owns the run, then tells the outcome hooks; false if it no longer did. */
+  /**
+   * Records a success while this replica owns the run, then tells the outcome hooks; false if it no longer did.
+   * Successes finishing in the same turn of the event loop are written in one statement (write-behind.ts);
+   * this resolves once the run's row is committed, and rejects only after every retry failed (the run then
+   * stays `running` with its lease, which the lease sweep recovers).
+   */
   success(jobId: string, runId: string, outcome: { durationMs: number; output: unknown }): Promise<boolean>;
   /**
    * In one transaction under the job lock: queue the next attempt when retries are left, record the final row,
@@ -37,8 +47,20 @@ export interface Settle {
 export function createSettle(ctx: EngineContext): Settle {
   const { db, replicaId, outcomes } = ctx.options;
 
+  const successes = createWriteBehind({
+    write: async (items: { runId: string; durationMs: number; output: unknown }[]) => {
+      const recorded = await sql.recordSuccesses(db, replicaId, items);
+      return items.map((item) => recorded.has(item.runId));
+    },
+    maxBatch: SUCCESS_BATCH,
+    attempts: SUCCESS_WRITE_ATTEMPTS,
+    retryDelayMs: (retry) => Math.min(50 * 2 ** (retry - 1), 1_000),
+    onRetry: (error, items, retry) =>
+      ctx.log.warn({ err: error, runs: items, retry }, 'recording run successes failed; retrying'),
+  });
+
   async function success(jobId: string, runId: string, outcome: { durationMs: number; output: unknown }) {
-    const recorded = await sql.recordSuccess(db, { runId, replicaId, ...outcome });
+    const recorded = await successes.add({ runId, ...outcome });
     if (recorded && outcomes) {
       await outcomes
         .runSucceeded(jobId, runId)

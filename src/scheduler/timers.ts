@@ -7,6 +7,12 @@ import * as sql from './sql/index.ts';
 
 /** setTimeout's ceiling (about 24.8 days): longer delays wake up early and re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Timers are set this much early. A timeout wakes on the event loop's millisecond clock (late by up to a
+ * millisecond or more, or early when the loop's cached time was stale); the last stretch is waited out on the
+ * loop itself (setImmediate), so the claim goes out in the first turn at or after the tick.
+ */
+const EARLY_MS = 3;
 
 export interface Timers {
   /** Re-reads one job row and arms, re-arms or disarms its timer. */
@@ -28,20 +34,30 @@ export function createTimers(ctx: EngineContext, claims: Claims): Timers {
 
   function schedule(jobId: string, entry: ArmedJob) {
     if (state.stopping || !entry.nextAt) return;
-    const delay = entry.nextAt.getTime() - Date.now();
-    entry.timer = setTimeout(
-      () => {
-        if (state.armed.get(jobId) !== entry || !entry.nextAt) return;
-        if (entry.nextAt.getTime() > Date.now()) return schedule(jobId, entry);
-        const tick = entry.nextAt;
-        entry.nextAt = nextFire(entry.cron, tick);
-        schedule(jobId, entry);
-        claims
-          .claimTick(jobId, tick)
-          .catch((error) => ctx.log.error({ err: error, job_id: jobId }, 'claim failed'));
-      },
-      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
-    );
+    const delay = entry.nextAt.getTime() - Date.now() - EARLY_MS;
+    entry.timer = setTimeout(() => fireWhenDue(jobId, entry), Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+  }
+
+  /** The timer woke a little early: the last milliseconds are waited out turn by turn, then the tick is claimed. */
+  function fireWhenDue(jobId: string, entry: ArmedJob) {
+    if (state.armed.get(jobId) !== entry || !entry.nextAt || state.stopping) return;
+    const remaining = entry.nextAt.getTime() - Date.now();
+    if (remaining > EARLY_MS) return schedule(jobId, entry);
+    if (remaining > 0) {
+      setImmediate(() => fireWhenDue(jobId, entry));
+      return;
+    }
+    const tick = entry.nextAt;
+    claims
+      .claimTick(jobId, tick)
+      .catch((error) => ctx.log.error({ err: error, job_id: jobId }, 'claim failed'));
+    // The next tick is computed a millisecond later, once the claim insert of every job firing now has been
+    // written to the database (croner's computation costs tens of microseconds per job).
+    setTimeout(() => {
+      if (state.armed.get(jobId) !== entry || entry.nextAt !== tick) return;
+      entry.nextAt = nextFire(entry.cron, tick);
+      schedule(jobId, entry);
+    }, 1);
   }
 
   /** Arms (or keeps) the timer for a job row; `from` is the instant after which ticks belong to timers. */

@@ -67,6 +67,10 @@ export const jobRuns = pgTable(
     index('job_runs_status_created_idx').on(table.status, table.createdAt.desc()),
     index('job_runs_running_lease_idx').on(table.leaseExpiresAt).where(sql`${table.status} = 'running'`),
     index('job_runs_created_idx').on(table.createdAt.desc()),
+    // The dispatcher's pick: queued runs, oldest due first (an index scan instead of sorting every queued row).
+    index('job_runs_queued_due_idx')
+      .on(sql`coalesce(${table.notBefore}, ${table.createdAt})`, table.createdAt)
+      .where(sql`${table.status} = 'queued'`),
   ],
 );
 

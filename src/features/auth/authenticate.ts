@@ -31,7 +31,8 @@ export const bearerResolver: PrincipalResolver = async (c) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw invalidToken();
   const token = match[1]!;
-  const { db, config } = c.var.deps;
+  const deps = c.get('deps');
+  const { db, config } = deps;
 
   if (looksLikeApiToken(token)) {
     const row = await findLiveApiToken(db.app.drizzle, token);
@@ -39,7 +40,7 @@ export const bearerResolver: PrincipalResolver = async (c) => {
       // The same answer as for an unknown token; recorded apart, since a revoked token in use means a leaked one.
       const revoked = await findRevokedApiToken(db.app.drizzle, token);
       if (revoked) {
-        c.var.deps.security.record({
+        deps.security.record({
           event: 'revoked_token',
           tokenId: revoked.id,
           tokenName: revoked.name,
@@ -50,7 +51,7 @@ export const bearerResolver: PrincipalResolver = async (c) => {
     }
     return { subject: `token:${row.name}`, role: row.role, via: 'api_token' };
   }
-  const cache = principalCacheFor(c.var.deps);
+  const cache = principalCacheFor(deps);
   const cached = cache.get(token);
   if (cached) return cached;
   // Requests with the same token that arrive while its entry is being (re)built share one signature check and
@@ -59,7 +60,7 @@ export const bearerResolver: PrincipalResolver = async (c) => {
   // check that started before it.
   const generation = cache.generation;
   const key = `${generation}\n${token}`;
-  const pending = checksInFlight(c.var.deps);
+  const pending = checksInFlight(deps);
   let check = pending.get(key);
   if (!check) {
     check = (async () => {

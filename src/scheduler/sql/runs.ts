@@ -2,7 +2,15 @@
 import type { SqlExecutor } from '../../db/index.ts';
 import type { JobRunRow } from '../../db/schema/index.ts';
 import type { RunError } from '../bounded.ts';
-import { type EngineRun, type LockedRun, normaliseRun, RUN_COLUMNS } from './rows.ts';
+import {
+  type EngineJob,
+  type EngineRun,
+  JOB_COLUMNS,
+  type LockedRun,
+  normaliseJob,
+  normaliseRun,
+  RUN_COLUMNS,
+} from './rows.ts';
 
 /** Extends the lease while this replica still owns the run; false when another replica took it over. */
 export async function renewLease(
@@ -19,20 +27,31 @@ export async function renewLease(
   return rows.length > 0;
 }
 
-/** Queued runs due now, oldest first, of live jobs whose function this build has. */
+/** Queued runs due now, oldest first, of live jobs whose function this build has (with the job's overlap policy as read). */
 export async function selectDispatchable(
   db: SqlExecutor,
   funcs: string[],
   limit: number,
-): Promise<Pick<JobRunRow, 'id' | 'jobId'>[]> {
-  return db.query<Pick<JobRunRow, 'id' | 'jobId'>>(
-    `select r.id, r.job_id as "jobId" from job_runs r join scheduled_jobs j on j.id = r.job_id
+): Promise<(Pick<JobRunRow, 'id' | 'jobId'> & { overlapPolicy: string })[]> {
+  return db.query<Pick<JobRunRow, 'id' | 'jobId'> & { overlapPolicy: string }>(
+    `select r.id, r.job_id as "jobId", j.overlap_policy as "overlapPolicy" from job_runs r
+       join scheduled_jobs j on j.id = r.job_id
      where r.status = 'queued' and coalesce(r.not_before, r.created_at) <= now()
        and j.archived_at is null and (j.enabled or r.trigger = 'manual') and j.func = any($1::text[])
      order by coalesce(r.not_before, r.created_at), r.created_at
      limit $2`,
     [funcs, limit],
   );
+}
+
+/** How a queued run becomes this replica's running run (the columns an UPDATE of job_runs sets). */
+const START_RUN = `status = 'running', replica_id = $3, started_at = clock_timestamp(), heartbeat_at = now(),
+  lease_expires_at = now() + $4::interval`;
+
+/** In the order they were queued (an UPDATE returns rows in no particular order). */
+function inQueueOrder(rows: EngineRun[], runIds: string[]): EngineRun[] {
+  const order = new Map(runIds.map((id, index) => [id, index]));
+  return rows.map(normaliseRun).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
 /**
@@ -47,46 +66,96 @@ export async function startQueuedRuns(
   leaseInterval: string,
 ): Promise<EngineRun[]> {
   const rows = await tx.query<EngineRun>(
-    `update job_runs set status = 'running', replica_id = $3, started_at = clock_timestamp(), heartbeat_at = now(),
-       lease_expires_at = now() + $4::interval
-     where id = any($2::uuid[]) and job_id = $1 and status = 'queued'
-     returning ${RUN_COLUMNS}`,
+    `with started as (
+       update job_runs set ${START_RUN}
+       where id = any($2::uuid[]) and job_id = $1 and status = 'queued'
+       returning ${RUN_COLUMNS}
+     ), job as (
+       update scheduled_jobs set status = 'running', last_run_at = now()
+       where id = $1 and exists (select 1 from started)
+     )
+     select * from started`,
     [jobId, runIds, replicaId, leaseInterval],
   );
-  if (rows.length === 0) return [];
-  await tx.query(`update scheduled_jobs set status = 'running', last_run_at = now() where id = $1`, [jobId]);
-  // In the order they were queued (an UPDATE returns rows in no particular order).
-  const order = new Map(runIds.map((id, index) => [id, index]));
-  return rows.map(normaliseRun).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return inQueueOrder(rows, runIds);
+}
+
+/**
+ * startQueuedRuns for an `allow` job in one statement instead of a transaction (an `allow` job's runs depend
+ * on no count): the job row is locked for the statement, read under that lock, and runs start only while it
+ * is unarchived and still `allow`. Undefined when the job is gone or archived; a job whose policy is no longer
+ * `allow` comes back with no runs started (the caller decides it in a transaction).
+ */
+export async function startAllowedRuns(
+  db: SqlExecutor,
+  jobId: string,
+  runIds: string[],
+  replicaId: string,
+  leaseInterval: string,
+): Promise<{ job: EngineJob; runs: EngineRun[] } | undefined> {
+  const rows = await db.query<{ job: EngineJob; run: EngineRun | null }>(
+    `with job as (
+       select ${JOB_COLUMNS} from scheduled_jobs where id = $1 and archived_at is null for no key update
+     ), started as (
+       update job_runs set ${START_RUN}
+       where id = any($2::uuid[]) and job_id = $1 and status = 'queued'
+         and exists (select 1 from job where "overlapPolicy" = 'allow')
+       returning ${RUN_COLUMNS}
+     ), marked as (
+       update scheduled_jobs set status = 'running', last_run_at = now()
+       where id = $1 and exists (select 1 from started)
+     )
+     select to_jsonb(job) as job, to_jsonb(started) as run from job left join started on true`,
+    [jobId, runIds, replicaId, leaseInterval],
+  );
+  if (rows.length === 0) return undefined;
+  const job = normaliseJob(rows[0]!.job);
+  const runs = rows.flatMap((row) => (row.run ? [row.run] : []));
+  return { job, runs: inQueueOrder(runs, runIds) };
 }
 
 // ---- settling -------------------------------------------------------------------------------------
 
 /**
- * A success in one statement: the outcome (only while this replica owns the run) and the job's status.
- * False when the run was no longer this replica's.
+ * Successes in one statement: each outcome (only while this replica owns the run) and its job's status. Job
+ * rows are locked in id order first, so two batches touching the same jobs never deadlock each other. Returns
+ * the ids recorded; a run missing from them was no longer this replica's.
  */
-export async function recordSuccess(
+export async function recordSuccesses(
   db: SqlExecutor,
-  outcome: { runId: string; replicaId: string; durationMs: number; output: unknown },
-): Promise<boolean> {
-  const rows = await db.query(
-    `with run as (
-       update job_runs set status = 'succeeded', finished_at = now(), duration_ms = $3, output = $4::jsonb,
-         lease_expires_at = null
-       where id = $1 and status = 'running' and replica_id = $2
-       returning job_id
+  replicaId: string,
+  outcomes: { runId: string; durationMs: number; output: unknown }[],
+): Promise<Set<string>> {
+  const ids = outcomes.map((outcome) => outcome.runId);
+  const rows = await db.query<{ id: string }>(
+    `with done as (
+       select * from unnest($1::uuid[], $2::int[], $3::text[]) as d(id, duration_ms, output)
+     ), jobs as (
+       select j.id from scheduled_jobs j
+       where j.id in (select r.job_id from job_runs r where r.id = any($1::uuid[]))
+       order by j.id for no key update
+     ), run as (
+       update job_runs r set status = 'succeeded', finished_at = now(), duration_ms = done.duration_ms,
+         output = done.output::jsonb, lease_expires_at = null
+       from done where r.id = done.id and r.status = 'running' and r.replica_id = $4
+       returning r.id, r.job_id
+     ), job as (
+       update scheduled_jobs j set last_success_at = now(), status = case
+           when j.status = 'unregistered' then j.status
+           when exists (select 1 from job_runs o where o.job_id = j.id and o.status = 'running'
+             and o.id <> all($1::uuid[])) then 'running'
+           else 'succeeded' end
+       where j.id in (select id from jobs) and j.id in (select job_id from run)
      )
-     update scheduled_jobs j set last_success_at = now(), status = case
-         when j.status = 'unregistered' then j.status
-         when exists (select 1 from job_runs o where o.job_id = j.id and o.status = 'running' and o.id <> $1)
-           then 'running'
-         else 'succeeded' end
-     from run where j.id = run.job_id
-     returning j.id`,
-    [outcome.runId, outcome.replicaId, outcome.durationMs, JSON.stringify(outcome.output ?? null)],
+     select id::text from run`,
+    [
+      ids,
+      outcomes.map((outcome) => outcome.durationMs),
+      outcomes.map((outcome) => JSON.stringify(outcome.output ?? null)),
+      replicaId,
+    ],
   );
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**

@@ -25,7 +25,7 @@ const list = () =>
     return jobs.listJobs({});
   });
 const items = async () =>
-  (JSON.parse((await list()).body) as Awaited<ReturnType<JobsService['listJobs']>>).items;
+  (JSON.parse((await list()).body.toString()) as Awaited<ReturnType<JobsService['listJobs']>>).items;
 
 beforeAll(async () => {
   db = await createPgliteClient({ dataDir: undefined, label: 'pglite:page-cache' });
@@ -107,7 +107,7 @@ describe('page cache over the change feed', () => {
         built++;
         return { n: built };
       });
-    expect(JSON.parse((await read()).body)).toEqual({ n: 1 });
-    expect(JSON.parse((await read()).body)).toEqual({ n: 2 });
+    expect(JSON.parse((await read()).body.toString())).toEqual({ n: 1 });
+    expect(JSON.parse((await read()).body.toString())).toEqual({ n: 2 });
   });
 });

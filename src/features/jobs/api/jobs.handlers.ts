@@ -8,29 +8,29 @@ import type * as routes from './jobs.routes.ts';
 
 export const listJobsHandler: Handler<typeof routes.listJobs> = async (c) => {
   const query = c.req.valid('query');
-  const pages = c.var.deps.pages;
+  const { pages, jobs } = c.get('deps');
   if (pages) {
-    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => c.var.deps.jobs.listJobs(query));
+    const page = await pages.get(`jobs ${JSON.stringify(query)}`, () => jobs.listJobs(query));
     return sendPage(c, page) as never;
   }
-  const page = await c.var.deps.jobs.listJobs(query);
+  const page = await jobs.listJobs(query);
   c.header('Cache-Control', 'private, no-cache');
   return c.json(page, 200);
 };
 
 export const getJobHandler: Handler<typeof routes.getJob> = async (c) => {
   const id = c.req.valid('param').id;
-  const pages = c.var.deps.pages;
+  const { pages, jobs } = c.get('deps');
   if (pages) {
     // The ETag stays the job's version: clients send it back as If-Match.
     const page = await pages.get(
       `job ${id}`,
-      () => c.var.deps.jobs.getJob(id),
+      () => jobs.getJob(id),
       (job) => etagOf(job.version),
     );
     return sendPage(c, page) as never;
   }
-  const job = await c.var.deps.jobs.getJob(id);
+  const job = await jobs.getJob(id);
   const etag = etagOf(job.version);
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
