@@ -1,10 +1,12 @@
-// Three projects, one per lane: `npm run test:unit` (no servers, many workers), `test:integration` (real
-// servers and spawned processes, two workers), `test:browser` (Chromium, one worker); `npm test` runs all.
+// Three projects, one per lane: `npm run test:unit` (no servers), `test:integration` (real servers and
+// spawned processes), `test:browser` (Chromium); `npm test` runs all.
 // Every test file under test/ lands in exactly one project (test/unit/test-projects.test.ts checks it).
-// Vitest runs projects with different worker counts one group after another (sequence.groupOrder):
-// unit first (seconds), then integration, then browser.
-import { availableParallelism } from 'node:os';
+// The three projects share one schedule: the same two workers take the next file of any project, longest
+// first (test/support/sequencer.ts), so no lane waits for another to finish and no core idles while one
+// lane's last long file runs alone. (Vitest runs projects with different worker counts or groupOrders one
+// group after another.)
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/sequencer.ts';
 import { scaled } from './test/support/time-scale.ts';
 
 const TESTS = 'test/**/*.test.{ts,tsx}';
@@ -26,6 +28,12 @@ const EXPECT = { poll: { timeout: scaled(30_000) } };
  * env variables or modules. A file that must change such state restores it in afterAll.
  */
 const ISOLATE = false;
+/**
+ * Every project's, and the same for all three, so they run as one group: the target machine has two cores,
+ * integration suites start real servers and processes (more workers gain nothing there), and a unit or browser
+ * file takes whichever worker is free.
+ */
+const WORKERS = 2;
 
 export default defineConfig({
   test: {
@@ -33,6 +41,7 @@ export default defineConfig({
     // their own files, workers and timeouts. Timeouts are ceilings for a hang, scaled by TEST_TIME_SCALE.
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         test: {
@@ -41,12 +50,11 @@ export default defineConfig({
           exclude: ALWAYS_EXCLUDED,
           pool: 'threads',
           isolate: ISOLATE,
-          maxWorkers: Math.max(2, availableParallelism()),
+          maxWorkers: WORKERS,
           // A few unit files open an in-memory PGlite, which a busy machine can take a minute to start.
           testTimeout: scaled(180_000),
           hookTimeout: scaled(180_000),
           expect: EXPECT,
-          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -54,14 +62,12 @@ export default defineConfig({
           name: 'integration',
           include: PROJECT_GLOBS.integration,
           exclude: [...ALWAYS_EXCLUDED, ...NOT_INTEGRATION],
-          // Suites start real servers and processes; two cores gain nothing from more workers.
           pool: 'forks',
-          maxWorkers: 2,
+          maxWorkers: WORKERS,
           isolate: ISOLATE,
           testTimeout: scaled(180_000),
           hookTimeout: scaled(180_000),
           expect: EXPECT,
-          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -69,14 +75,13 @@ export default defineConfig({
           name: 'browser',
           include: PROJECT_GLOBS.browser,
           exclude: ALWAYS_EXCLUDED,
-          // Chromium plus a spawned origin per file: one file at a time.
+          // Chromium plus a spawned origin per file.
           pool: 'forks',
-          maxWorkers: 1,
+          maxWorkers: WORKERS,
           isolate: ISOLATE,
           testTimeout: scaled(180_000),
           hookTimeout: scaled(180_000),
           expect: EXPECT,
-          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,6 +1,11 @@
 // The last lines of every run: the counts as one plain line (`N passed, N failed, N skipped`), the slowest
 // files, and, under CI=true, a failure for any skipped test (CI installs every server, so nothing may skip).
+// With TEST_RECORD_DURATIONS=1 it also writes each file's duration into test/support/file-durations.json,
+// which orders the next runs (test/support/sequencer.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { recordDurations } from './sequencer.ts';
 
 const inCi = () => process.env.CI === 'true' || process.env.CI === '1';
 
@@ -43,6 +48,16 @@ export default class SummaryReporter implements Reporter {
         ...skipped.map((t) => `  ${t}`),
       );
       process.exitCode = 1;
+    }
+    if (process.env.TEST_RECORD_DURATIONS === '1') {
+      const root = join(import.meta.dirname, '../..');
+      recordDurations(
+        Object.fromEntries(
+          testModules.map((module) => [module.relativeModuleId, module.diagnostic().duration / 1000]),
+        ),
+        (file) => existsSync(join(root, file)),
+      );
+      lines.push('durations written to test/support/file-durations.json');
     }
     lines.push(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
     console.log(lines.join('\n'));

@@ -17,9 +17,10 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
@@ -32,10 +33,16 @@ const run = promisify(execFile);
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
-/** The test build of the origin (tsc with tsconfig.build.json), reused while the sources are unchanged. */
+/**
+ * The test build of the origin (tsc with tsconfig.build.json), reused while the sources are unchanged: in
+ * `<this>-<fingerprint>` (cachedOnce).
+ */
 export const TEST_BUILD_DIR = join(PROJECT_ROOT, 'node_modules/.cache/app-server-test-build');
 
-/** The PGlite templates, reused while the migrations, the demo schema and the PGlite version are unchanged. */
+/**
+ * The PGlite templates, reused while the migrations, the demo schema and the PGlite version are unchanged: in
+ * `<this>-<fingerprint>` (cachedOnce).
+ */
 export const PGLITE_TEMPLATE_DIR = join(PROJECT_ROOT, 'node_modules/.cache/app-server-test-pglite');
 
 /** The files inside a PGlite template folder. */
@@ -143,19 +150,28 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string, contents: bo
   }
 }
 
+/** A cache folder not used for this long is removed when another one of its kind is made. */
+const UNUSED_CACHE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
 /**
- * Makes `dir` with `produce` unless it already holds the output for `fingerprint`. Test files run in
- * several worker processes: the first to need it takes a lock (an atomic mkdir) and produces into a fresh
- * folder that replaces `dir` whole; the others wait for the lock to go, then use the result.
+ * Makes `<base>-<first 12 hex of fingerprint>` with `produce` unless it exists already, and returns it. One
+ * folder per fingerprint, so checkouts that share node_modules (worktrees) each keep theirs instead of
+ * rebuilding over each other's. Test files run in several worker processes: the first to need it takes a
+ * lock (an atomic mkdir) and produces into a fresh folder renamed into place; the others wait for the lock to
+ * go, then use the result. Each use touches the folder's stamp; folders of the same kind unused for a day
+ * are removed when a new one is made.
  */
-async function cachedOnce(dir: string, fingerprint: string, produce: (dir: string) => Promise<void>) {
+async function cachedOnce(base: string, fingerprint: string, produce: (dir: string) => Promise<void>) {
+  const dir = `${base}-${fingerprint.slice(0, 12)}`;
   const stamp = join(dir, '.fingerprint');
   const current = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint;
-  const parent = join(dir, '..');
   const lock = `${dir}.lock`;
-  mkdirSync(parent, { recursive: true });
+  mkdirSync(dirname(base), { recursive: true });
   for (;;) {
-    if (current()) return dir;
+    if (current()) {
+      touch(stamp);
+      return dir;
+    }
     if (takeLock(lock)) break;
     await until(() => !existsSync(lock) || releaseIfAbandoned(lock), {
       timeoutMs: 300_000,
@@ -165,6 +181,7 @@ async function cachedOnce(dir: string, fingerprint: string, produce: (dir: strin
   }
   try {
     if (current()) return dir;
+    pruneUnused(base);
     const fresh = mkdtempSync(`${dir}.new-`);
     try {
       await produce(fresh);
@@ -178,6 +195,26 @@ async function cachedOnce(dir: string, fingerprint: string, produce: (dir: strin
     return dir;
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function touch(file: string): void {
+  const now = new Date();
+  utimesSync(file, now, now);
+}
+
+/** Removes `<base>-<12 hex>` folders whose stamp was not touched for a day (and leftovers without one). */
+function pruneUnused(base: string): void {
+  const prefix = `${basename(base)}-`;
+  const parent = dirname(base);
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}$/.test(name.slice(prefix.length))) continue;
+    const folder = join(parent, name);
+    const stamp = join(folder, '.fingerprint');
+    const lastUsed = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+    if (Date.now() - lastUsed > UNUSED_CACHE_MAX_AGE_MS && !existsSync(`${folder}.lock`)) {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }
 }
 

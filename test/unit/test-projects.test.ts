@@ -42,7 +42,10 @@ describe('vitest projects', () => {
       string
     >;
     for (const { test } of projects) expect(scripts[`test:${test.name}`]).toContain(`--project ${test.name}`);
-    expect(scripts.test).toMatch(/^npm run lint && npm run typecheck && vitest run$/);
+    expect(scripts.test).toBe('npm run lint && node scripts/test.mjs');
+    const runner = readFileSync(join(root, 'scripts/test.mjs'), 'utf8');
+    expect(runner).toContain("run('npm', ['run', '--silent', 'typecheck']");
+    expect(runner).toContain("'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]");
   });
 });
 
