@@ -1,9 +1,9 @@
 // One small interface over the two Postgres drivers: postgres.js for a real server, PGlite embedded.
 // Typed queries go through drizzle (`drizzle`); raw SQL, LISTEN and transactions through this client.
 import { mkdirSync } from 'node:fs';
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { setFlagsFromString } from 'node:v8';
+import type { PGliteOptions } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Logger } from '../observability/logger.ts';
@@ -232,11 +232,44 @@ export interface PgliteClientOptions {
   engine?: Pick<PGliteOptions, 'loadDataDir' | 'pgliteWasmModule' | 'fsBundle'>;
 }
 
+/**
+ * PostgreSQL settings the embedded database starts with, on top of PGlite's own. PGlite keeps PostgreSQL's
+ * default of 128 MB of shared buffers, and WebAssembly's mmap zeroes all of it at start: every instance was
+ * 150 MB resident before it read a row. 16 MB is ample for a local database (docs/performance.md).
+ */
+export const PGLITE_SETTINGS = ['shared_buffers=16MB'] as const;
+
+/**
+ * The embedded databases' WebAssembly runs on V8's baseline compiler (Liftoff) only. By default V8 also
+ * recompiles PGlite's hot functions with its optimizing compiler in the background: for 3-5 s after the
+ * databases open that took a CPU core and 300-500 MB of transient memory (the origin's RSS peaked near 800 MB),
+ * and it left each instance ~20 MB larger. The flags are read when a module compiles, so this must run before
+ * PGlite is first loaded; they are process-wide (the legacy SQL parser's WebAssembly compiles the same way),
+ * which is why only the origin's embedded set-up calls it, never a process on a real PostgreSQL.
+ */
+export function compileWebAssemblyWithBaselineOnly(): void {
+  try {
+    for (const flag of ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering']) {
+      setFlagsFromString(flag);
+    }
+  } catch {
+    // A runtime without V8 flags (or one that refuses them) compiles as it always does.
+  }
+}
+
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // Loaded on first use: an origin on a real PostgreSQL never compiles PGlite or its drizzle driver.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   const pg = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...options.engine,
+    // startParams replace PGlite's defaults (single-user mode and its flags), so they are kept; the settings
+    // go on the command line rather than into postgresql.conf, which PGlite would overwrite whole.
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
   });
   let busy = 0;
   return {

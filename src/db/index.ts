@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { maskSecretsInText, redactUrl } from '../observability/redact.ts';
-import { createPgliteClient, createPostgresClient, type SqlClient } from './client.ts';
+import {
+  compileWebAssemblyWithBaselineOnly,
+  createPgliteClient,
+  createPostgresClient,
+  type SqlClient,
+} from './client.ts';
 import { createLegacyDatabase, type LegacyDatabase } from './legacy.ts';
 import { ensureLegacyDemoSchema } from './legacy-demo.ts';
 import { describePrivilegedRole, inspectLegacyRole } from './legacy-role.ts';
@@ -45,6 +50,7 @@ async function openClient(
     });
   }
   logger.info({ variable, data_dir: embeddedDir }, 'using embedded PGlite (local only)');
+  compileWebAssemblyWithBaselineOnly();
   return createPgliteClient({ dataDir: embeddedDir, label: `pglite:${embeddedDir}` });
 }
 

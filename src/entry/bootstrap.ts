@@ -1,7 +1,7 @@
 // Builds the origin's dependencies from the environment: config → logger → databases → kv.
 // Shared by the Node entry, the Deno entry and the migrate command.
 import { hostname } from 'node:os';
-import { type Config, ConfigError, parseConfig } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { createChangeFeed } from '../db/change-feed.ts';
 import { createDatabases, DatabaseStartupError } from '../db/index.ts';
 import { migrateAppDatabase } from '../db/migrate.ts';
@@ -17,36 +17,17 @@ import { ensureBootstrapAdmin } from '../features/users/users.service.ts';
 import { createPageCache } from '../http/page-cache.ts';
 import { createJobRegistry, type JobRegistry } from '../job-functions/registry.ts';
 import { createKeyValueStore, RedisStartupError } from '../kv/index.ts';
-import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.ts';
+import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { maskSecretsInText } from '../observability/redact.ts';
 import { createScheduler } from '../scheduler/index.ts';
 import { createSecretBox } from '../secrets/secret-box.ts';
 import { storedSecretsProblem } from '../secrets/stored-secrets.ts';
+import { StartupRefused } from './startup-lines.ts';
 
-/** A reason to refuse to start: printed as one line, then the process exits non-zero. */
-export class StartupRefused extends Error {}
-
-export function loadConfig(
-  env: Record<string, string | undefined>,
-  interactive: boolean,
-  /** Where log lines go; the runtime's stdout when omitted (the Deno entry passes its own). */
-  destination?: LoggerOptions['destination'],
-): { config: Config; logger: Logger } {
-  try {
-    const { config, warnings } = parseConfig(env, { interactive });
-    const logger = createLogger({
-      level: config.log.level,
-      pretty: config.log.pretty,
-      ...(destination ? { destination } : {}),
-    });
-    for (const warning of warnings) logger.warn(warning);
-    return { config, logger };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new StartupRefused(`config error: ${error.message}`);
-    throw error;
-  }
-}
+// Read before the app is loaded (src/entry/node.ts), so they live in small modules of their own.
+export { loadConfig } from './load-config.ts';
+export { StartupRefused } from './startup-lines.ts';
 
 export async function buildDependencies(config: Config, logger: Logger): Promise<AppDependencies> {
   let db: Awaited<ReturnType<typeof createDatabases>>;

@@ -1,6 +1,8 @@
 // The one line a refused start prints, for every entry (Node and Deno): what is wrong and what fixes it.
 import { maskSecretsInText } from '../observability/redact.ts';
-import { StartupRefused } from './bootstrap.ts';
+
+/** A reason to refuse to start: printed as one line, then the process exits non-zero. */
+export class StartupRefused extends Error {}
 
 /**
  * A listen failure as the one line an operator needs, naming the variable that fixes it. Node's net errors and

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options } from 'autocannon';
 import postgres from 'postgres';
+import { imageNodeOptions } from '../support/dockerfile.ts';
 import { PROJECT_ROOT } from '../support/origin-process.ts';
 import { freePort } from '../support/ports.ts';
 import { type PostgresServer, startPostgres } from '../support/postgres-server.ts';
@@ -45,7 +46,7 @@ const LABEL = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : '';
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 // Extra node flags for the origin (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") and a route filter (substring).
 // The default is what docker/Dockerfile sets in NODE_OPTIONS.
-const ORIGIN_NODE_ARGS = (process.env.BENCH_ORIGIN_NODE_ARGS ?? '--max-semi-space-size=16')
+const ORIGIN_NODE_ARGS = (process.env.BENCH_ORIGIN_NODE_ARGS ?? imageNodeOptions().join(' '))
   .split(' ')
   .filter(Boolean);
 const ROUTE_FILTER = process.env.BENCH_ROUTES;

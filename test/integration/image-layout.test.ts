@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDockerfile } from '../support/dockerfile.ts';
+import { parseDockerfile, stageEnv } from '../support/dockerfile.ts';
 import { freePort } from '../support/ports.ts';
 import { ensurePgliteTemplates, ensureTestBuild, PGLITE_TEMPLATE_FILES } from '../support/templates.ts';
 import { until } from '../support/time-scale.ts';
@@ -40,6 +40,8 @@ describe('the runtime image layout', () => {
     });
     env = {
       PATH: process.env.PATH,
+      // The image's Node flags (its heap caps), as its ENV sets them.
+      NODE_OPTIONS: stageEnv(runtime).NODE_OPTIONS,
       APP_ENV: 'local',
       DATA_DIR: join(app, 'data'),
       LOG_LEVEL: 'warn',

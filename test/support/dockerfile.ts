@@ -1,5 +1,7 @@
 // Parses a Dockerfile into stages and instructions (continuation lines joined, comments dropped), with ARG
 // defaults substituted in FROM lines, so a test can check the stage graph without a Docker engine.
+import { readFileSync } from 'node:fs';
+
 export interface Instruction {
   keyword: string;
   args: string;
@@ -60,4 +62,27 @@ export function parseCopy(args: string): { flags: Record<string, string>; source
   }
   const parts = rest.startsWith('[') ? (JSON.parse(rest) as string[]) : rest.split(/\s+/);
   return { flags, sources: parts.slice(0, -1), dest: parts.at(-1)! };
+}
+
+/** A stage's ENV variables (`KEY=value`, `KEY="value with spaces"`, one or more per instruction; later wins). */
+export function stageEnv(stage: Stage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const instruction of stage.instructions.filter((i) => i.keyword === 'ENV')) {
+    for (const match of instruction.args.matchAll(/(\w+)=(?:"([^"]*)"|(\S*))/g)) {
+      env[match[1]!] = match[2] ?? match[3]!;
+    }
+  }
+  return env;
+}
+
+/**
+ * The Node flags the image runs the origin with (its runtime stage's NODE_OPTIONS), read from docker/Dockerfile:
+ * the one place they are written down for the tests' spawned origin and the bench (npm start repeats them,
+ * checked by test/unit/dockerfile.test.ts).
+ */
+export function imageNodeOptions(): string[] {
+  const text = readFileSync(new URL('../../docker/Dockerfile', import.meta.url), 'utf8');
+  const options = stageEnv(parseDockerfile(text).stages.at(-1)!).NODE_OPTIONS;
+  if (!options) throw new Error('docker/Dockerfile: the runtime stage sets no NODE_OPTIONS');
+  return options.split(/\s+/).filter(Boolean);
 }

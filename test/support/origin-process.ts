@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../../src/lib/with-timeout.ts';
+import { imageNodeOptions } from './dockerfile.ts';
 import { freePort } from './ports.ts';
 import { seedEmbeddedDatabases } from './real-servers.ts';
 import { ensureTestBuild } from './templates.ts';
@@ -49,8 +50,8 @@ export interface SpawnOptions {
 async function entryArguments({ entry = 'src/entry/node.ts', fromSources = false }: SpawnOptions) {
   if (fromSources) return ['--import', 'tsx', entry];
   const built = join(await ensureTestBuild(), entry.replace(/\.tsx?$/, '.js'));
-  // npm start's and the image's Node flag.
-  return ['--max-semi-space-size=16', built];
+  // The image's NODE_OPTIONS (npm start passes the same flags).
+  return [...imageNodeOptions(), built];
 }
 
 /**

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCopy, parseDockerfile } from '../support/dockerfile.ts';
+import { imageNodeOptions, parseCopy, parseDockerfile, stageEnv } from '../support/dockerfile.ts';
 import { parseDockerIgnore } from '../support/dockerignore.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -102,6 +102,15 @@ describe('docker/Dockerfile', () => {
         .map((i) => i.args)
         .join('\n');
     }
+  });
+
+  it('caps the V8 heap in NODE_OPTIONS, and npm start runs node with the same flags', () => {
+    // A flood's promoted garbage grows the old generation until the cap makes V8 collect (docs/performance.md).
+    const flags = imageNodeOptions();
+    expect(flags).toEqual(stageEnv(runtime).NODE_OPTIONS!.split(' '));
+    expect(flags).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    expect(flags).toContainEqual(expect.stringMatching(/^--max-semi-space-size=\d+$/));
+    expect(packageJson.scripts.start).toContain(`node ${flags.join(' ')} dist/src/entry/node.js`);
   });
 
   it('checks liveness on /healthz with node itself (no curl in the slim image)', () => {
