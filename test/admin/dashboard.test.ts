@@ -54,8 +54,8 @@ describe('dashboard and run strip (in process)', () => {
     await run('slow', 1.02, 'succeeded', 9_000, 5 * 60_000);
     await run('slow', 2.01, 'succeeded', 12_000);
     await run('flaky', 2.02, 'failed', 300);
-    await run('flaky', 3.01, 'failed', 200);
-    await run('flaky', 3.02, 'succeeded', 100);
+    await run('flaky', 3.5, 'failed', 200); // 1.48 h after the one above: never in its UTC hour
+    await run('flaky', 3.51, 'succeeded', 100);
     await run('fast', 30, 'failed', 10); // older than 24 h: not counted
   });
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe('dashboard and run strip (in process)', () => {
       return dashboard.hours.find((hour) => hour.hour === new Date(start).toISOString())!.counts;
     };
     expect(hourOf(0.01)).toEqual({ succeeded: 1 });
-    expect(hourOf(3.01).failed).toBe(1);
+    expect(hourOf(3.5).failed).toBe(1);
     const total = dashboard.hours.reduce(
       (sum, hour) => sum + Object.values(hour.counts).reduce((a, b) => a + b, 0),
       0,
