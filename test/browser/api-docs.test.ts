@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api-app.ts';
-import { chromiumMissing, launchChromium } from '../support/chromium.ts';
+import { chromiumMissing, ignoreRouteAfterClose, launchChromium } from '../support/chromium.ts';
 import { serveOnLoopback } from '../support/serve-app.ts';
 
 describe.skipIf(chromiumMissing)('Swagger UI at /api/docs in Chromium', () => {
@@ -29,10 +29,10 @@ describe.skipIf(chromiumMissing)('Swagger UI at /api/docs in Chromium', () => {
     await page.route('**/*', (route) => {
       const url = new URL(route.request().url());
       if (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.protocol === 'data:') {
-        return route.continue();
+        return route.continue().catch(ignoreRouteAfterClose);
       }
       blocked.push(url.href);
-      return route.abort();
+      return route.abort().catch(ignoreRouteAfterClose);
     });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());

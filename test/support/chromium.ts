@@ -58,6 +58,14 @@ export interface PageWatch {
 }
 
 /**
+ * For a route handler's continue()/abort(): a request still being routed when its page closes rejects with
+ * "Target page, context or browser has been closed", which Playwright leaves unhandled (vitest then fails the
+ * run). Nothing is waiting for that request any more; a request that fails while the page is open still shows
+ * up as a console error or a failed load, which the tests watch.
+ */
+export function ignoreRouteAfterClose(): void {}
+
+/**
  * A new context and page (1280 x 900) that reaches only 127.0.0.1: other requests are aborted and listed in
  * `watch.blocked`; console errors and warnings and uncaught page errors go to `watch.problems`.
  */
@@ -69,9 +77,9 @@ export async function watchedPage(
   const page = await context.newPage();
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
+    if (url.hostname === '127.0.0.1') return route.continue().catch(ignoreRouteAfterClose);
     watch.blocked.push(url.href);
-    return route.abort();
+    return route.abort().catch(ignoreRouteAfterClose);
   });
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') watch.problems.push(message.text());

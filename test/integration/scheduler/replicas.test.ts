@@ -162,15 +162,21 @@ describe.skipIf(!realPostgresUrl())('three origin replicas on one PostgreSQL', (
     await jobs.setEnabled(job.id, false, actor);
     replicas[0] = await startOrigin(replicaEnv());
 
-    // The first tick after the change is at most 1 s after its commit, and a timer (not the catch-up sweep)
-    // claimed it and every tick after it.
+    // The first tick after the change is at most 1 s after its commit and has its run; every second from it
+    // on has exactly one run (no tick lost, none twice).
     expect(firstTick.getTime() - changedAt.getTime()).toBeLessThanOrEqual(SECOND);
     expect(runs[0]!.scheduled_for.getTime()).toBe(firstTick.getTime());
-    for (const run of runs) expect(run.trigger).toBe('schedule');
-    // Ticks after the changing replica left were claimed by the others, on the new schedule.
+    const seconds = runs.map((run) => run.scheduled_for.getTime());
+    expect(seconds).toEqual(seconds.map((_, i) => firstTick.getTime() + i * SECOND));
+    // Ticks after the changing replica left were claimed by the others, on the new schedule, and their timers
+    // (armed from the change notification, not the catch-up sweep) claimed them. The sweep takes only ticks more
+    // than 2 s overdue, so a replica starved of CPU that long (one core busy, Chromium beside it) may leave one
+    // tick to it; every tick going that way would mean the others never armed the new cron.
     const afterStop = runs.filter((run) => run.scheduled_for.getTime() > stoppedAt);
     expect(afterStop.length).toBeGreaterThanOrEqual(2);
     for (const run of afterStop) expect(others.map((replica) => replica.replicaId)).toContain(run.replica_id);
+    const byTimer = (run: (typeof runs)[number]) => run.trigger === 'schedule' && run.status !== 'missed';
+    expect(afterStop.filter(byTimer).length).toBeGreaterThanOrEqual(afterStop.length - 1);
   });
 
   it('all replicas stopped across at least three ticks, then restarted: rows match each misfire policy', async () => {
