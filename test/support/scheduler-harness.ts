@@ -182,3 +182,14 @@ export async function runsOf(db: SqlClient, jobId: string) {
 export function eventually<T>(check: () => Promise<T | undefined | false>, limitMs = 15_000): Promise<T> {
   return until(check, { timeoutMs: limitMs, retryErrors: false });
 }
+
+/** Queues `n` manual runs of a job, due now, one second of scheduled_for apart; returns their ids in order. */
+export async function queueManualRuns(db: SqlClient, jobId: string, n: number): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `insert into job_runs (job_id, scheduled_for, trigger, status, not_before)
+     select $1, now() + make_interval(secs => g), 'manual', 'queued', now() from generate_series(1, $2) g
+     returning id::text`,
+    [jobId, n],
+  );
+  return rows.map((row) => row.id);
+}

@@ -3,17 +3,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../../src/db/client.ts';
 import * as sql from '../../../src/scheduler/sql/index.ts';
-import { createMigratedPglite, emptyAppTables, insertJob, runsOf } from '../../support/scheduler-harness.ts';
-
-async function queue(db: SqlClient, jobId: string, n: number): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `insert into job_runs (job_id, scheduled_for, trigger, status, not_before)
-     select $1, now() + make_interval(secs => g), 'manual', 'queued', now() from generate_series(1, $2) g
-     returning id::text`,
-    [jobId, n],
-  );
-  return rows.map((row) => row.id);
-}
+import {
+  createMigratedPglite,
+  emptyAppTables,
+  insertJob,
+  queueManualRuns,
+  runsOf,
+} from '../../support/scheduler-harness.ts';
 
 describe('starting the queued runs of an allow job in one statement', () => {
   let db: SqlClient;
@@ -30,7 +26,7 @@ describe('starting the queued runs of an allow job in one statement', () => {
 
   it('starts the runs still queued, in queue order, returns the job and marks it running', async () => {
     const jobId = await insertJob(db, { overlap: 'allow', kwargs: { value: 2 } });
-    const ids = await queue(db, jobId, 4);
+    const ids = await queueManualRuns(db, jobId, 4);
     // One of them was started by another replica already: it is not started again.
     await db.query(`update job_runs set status = 'running', replica_id = 'replica-b' where id = $1`, [
       ids[1],
@@ -64,7 +60,7 @@ describe('starting the queued runs of an allow job in one statement', () => {
 
   it('starts nothing for a job that is no longer allow, and says so through the job it returns', async () => {
     const jobId = await insertJob(db, { overlap: 'queue_one' });
-    const ids = await queue(db, jobId, 2);
+    const ids = await queueManualRuns(db, jobId, 2);
     const started = await sql.startAllowedRuns(db, jobId, ids, 'replica-a', '30 seconds');
     expect(started?.job.overlapPolicy).toBe('queue_one');
     expect(started?.runs).toEqual([]);
@@ -77,7 +73,7 @@ describe('starting the queued runs of an allow job in one statement', () => {
 
   it('starts nothing for an archived job', async () => {
     const jobId = await insertJob(db, { overlap: 'allow' });
-    const ids = await queue(db, jobId, 2);
+    const ids = await queueManualRuns(db, jobId, 2);
     await db.query('update scheduled_jobs set archived_at = now(), enabled = false where id = $1', [jobId]);
     expect(await sql.startAllowedRuns(db, jobId, ids, 'replica-a', '30 seconds')).toBeUndefined();
     expect((await runsOf(db, jobId)).map((run) => run.status)).toEqual(['queued', 'queued']);

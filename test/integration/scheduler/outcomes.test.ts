@@ -12,6 +12,7 @@ import {
   emptyAppTables,
   eventually,
   insertJob,
+  queueManualRuns,
   runsOf,
   testFunctions,
 } from '../../support/scheduler-harness.ts';
@@ -30,14 +31,6 @@ function interceptSuccessWrites(db: SqlClient, before: (call: number) => Promise
     },
   };
   return { db: wrapped, calls: () => calls };
-}
-
-async function queueManualRuns(db: SqlClient, jobId: string, n: number) {
-  await db.query(
-    `insert into job_runs (job_id, scheduled_for, trigger, status, not_before)
-     select $1, now() + make_interval(secs => g), 'manual', 'queued', now() from generate_series(1, $2) g`,
-    [jobId, n],
-  );
 }
 
 /** The registry's test functions (test.jobs:ok is the one used here). */
